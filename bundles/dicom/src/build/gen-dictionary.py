@@ -35,7 +35,7 @@ def clean(text):
 
 
 def vrs_of(vr):
-    return "" if vr == "NONE" else ",".join(v.strip() for v in vr.split(" or "))
+    return "" if vr == "NONE" else ",".join(v.strip() for v in re.split(r" or |_", vr))
 
 
 def javadoc(text):

@@ -4,10 +4,12 @@
   references OUT FILE...   one entry per frame of every JPEG-compressed FILE: the frame's bytes, its
                            image parameters and the frame decoded by DCMTK (dcmdjpeg, default and
                            +cn) and GDCM (gdcmconv --raw), read back with pydicom as native data.
+  frames OUT FILE...       the same without the reference decodes (for the fuzz test's seeds).
   natives OUT FILE...      the first frame of each native FILE as raw bytes plus its parameters.
   verify DIR               wraps the frames our encoder wrote (DIR/encoded.json) into DICOM files,
-                           decodes them with dcmdjpeg and gdcmconv --raw and compares the result
-                           with the original pixels: DIR/verified.json.
+                           decodes them with dcmdjpeg and gdcmconv --raw and compares the first
+                           frame with the original pixels: DIR/verified.json, and the decoded
+                           frames as raw files.
 
 Raw pixel files use the codec's native layout: little endian samples of the data set's Bits
 Allocated, colour by pixel. Run with Debian's /usr/bin/python3 (pydicom, numpy).
@@ -67,7 +69,7 @@ def run(cmd):
     return r.returncode, (r.stderr or r.stdout).strip()[:300]
 
 
-def references(out, files):
+def references(out, files, decode=True):
     os.makedirs(out, exist_ok=True)
     entries = []
     for index, path in enumerate(files):
@@ -83,8 +85,8 @@ def references(out, files):
         stem = '%03d' % index
         frames = list(generate_pixel_data_frame(ds.PixelData, n))
         refs = {}
-        for tool, cmd in (('dcmtk', ['dcmdjpeg']), ('dcmtk-cn', ['dcmdjpeg', '+cn']),
-                          ('gdcm', ['gdcmconv', '--raw'])):
+        tools = (('dcmtk', ['dcmdjpeg']), ('dcmtk-cn', ['dcmdjpeg', '+cn']), ('gdcm', ['gdcmconv', '--raw']))
+        for tool, cmd in tools if decode else ():
             target = os.path.join(out, '%s.%s.dcm' % (stem, tool))
             code, message = run(cmd + [path, target])
             if code != 0:
@@ -204,7 +206,12 @@ def verify(directory):
                 continue
             rds = pydicom.dcmread(target)
             pi = str(rds.PhotometricInterpretation).strip()
-            decoded = np.frombuffer(native_frames(rds, original_image['bitsAllocated'])[0], dtype=dtype)
+            first = native_frames(rds, original_image['bitsAllocated'])[0]
+            result['raw'] = '%s.%s.raw' % (case['name'], tool)
+            with open(os.path.join(directory, result['raw']), 'wb') as fh:
+                fh.write(first)
+            os.remove(target)
+            decoded = np.frombuffer(first, dtype=dtype)
             decoded = (decoded.astype(np.int64) & mask).reshape(shape)
             if original_image['photometricInterpretation'] == 'RGB':
                 decoded = to_rgb(decoded, pi)
@@ -222,6 +229,8 @@ def main():
     command, target, files = sys.argv[1], sys.argv[2], sys.argv[3:]
     if command == 'references':
         references(target, files)
+    elif command == 'frames':
+        references(target, files, decode=False)
     elif command == 'natives':
         natives(target, files)
     elif command == 'verify':

@@ -166,6 +166,8 @@ def roundtrip(args):
         ds.file_meta.TransferSyntaxUID = ts
         ds.is_little_endian = True
         ds.is_implicit_VR = False
+        if "NumberOfFrames" in ds:
+            ds.NumberOfFrames = len(frames)  # the test may encode only the first frames
         ds.PixelData = encapsulate(frames, has_bot=True)
         ds["PixelData"].VR = "OB"
         ds["PixelData"].is_undefined_length = True

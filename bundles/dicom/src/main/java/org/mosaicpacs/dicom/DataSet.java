@@ -428,9 +428,12 @@ public final class DataSet {
         put(tag, vr, Objects.requireNonNull(value, "value"));
     }
 
-    /** Sets encapsulated Pixel Data (VR OB). */
-    public void setFragments(int tag, Fragments fragments) {
-        put(tag, VR.OB, Objects.requireNonNull(fragments, "fragments"));
+    /** Sets encapsulated Pixel Data (VR OB, PS3.5 A.4; OW if a file said so). */
+    public void setFragments(int tag, VR vr, Fragments fragments) {
+        if (vr != VR.OB && vr != VR.OW) {
+            throw new IllegalArgumentException("encapsulated Pixel Data is OB, not " + vr);
+        }
+        put(tag, vr, Objects.requireNonNull(fragments, "fragments"));
     }
 
     /** Sets an empty sequence and returns it, replacing any element with this tag. */

@@ -335,7 +335,7 @@ public final class DicomReader implements Closeable {
         Frame f = frame;
         long pos = in.position();
         if (f.end >= 0 && pos >= f.end) {
-            return popItem(pos);
+            return popItem();
         }
         int n = in.ensure(8);
         if (n == 0 && f.kind == Kind.DATASET) {
@@ -352,7 +352,7 @@ public final class DicomReader implements Closeable {
         if (t == Tags.ITEM_DELIMITATION) {
             in.advance(8);
             if (f.kind == Kind.ITEM) {
-                return popItem(pos);
+                return popItem();
             }
             return null; // a stray delimiter at the top level: skipped, as DCMTK does
         }
@@ -397,7 +397,7 @@ public final class DicomReader implements Closeable {
         length = len;
         valuePosition = in.position();
         if (v == VR.SQ) {
-            checkLength(t, len, valuePosition, f.end);
+            checkLength(t, len, valuePosition);
             long end = len < 0 ? -1 : valuePosition + len;
             frame = new Frame(Kind.SEQUENCE, f, end, implicitContent, implicitContent ? false : be, f.depth);
             return Event.SEQUENCE_START;
@@ -412,23 +412,19 @@ public final class DicomReader implements Closeable {
             if (v != VR.OB && v != VR.OW) {
                 throw new DicomParseException("undefined length for a " + v + " value", t, pos);
             }
-            vr = VR.OB;
             frame = new Frame(Kind.FRAGMENTS, f, -1, f.implicit, be, f.depth);
             return Event.FRAGMENTS_START;
         }
-        checkLength(t, len, valuePosition, f.end);
+        checkLength(t, len, valuePosition);
         valueRemaining = len;
         prefetch(f, t, v, len);
         return Event.ELEMENT;
     }
 
-    private Event popItem(long pos) throws DicomParseException {
+    private Event popItem() {
         Frame f = frame;
         if (f.kind != Kind.ITEM) {
             return Event.END;
-        }
-        if (f.end >= 0 && pos > f.end) {
-            throw new DicomParseException("item content runs past the item's length", tag, pos);
         }
         frame = f.parent;
         tag = Tags.ITEM_DELIMITATION;
@@ -441,7 +437,7 @@ public final class DicomReader implements Closeable {
         Frame f = frame;
         long pos = in.position();
         if (f.end >= 0 && pos >= f.end) {
-            return popSequence(pos, Event.SEQUENCE_END);
+            return popSequence(Event.SEQUENCE_END);
         }
         headerPosition = pos;
         if (in.ensure(8) < 8) {
@@ -455,21 +451,18 @@ public final class DicomReader implements Closeable {
         length = len;
         valuePosition = in.position();
         if (t == Tags.ITEM) {
-            checkLength(t, len, valuePosition, f.end);
+            checkLength(t, len, valuePosition);
             frame = new Frame(Kind.ITEM, f, len < 0 ? -1 : valuePosition + len, f.implicit, f.bigEndian, f.depth + 1);
             return Event.ITEM_START;
         }
         if (t == Tags.SEQUENCE_DELIMITATION) {
-            return popSequence(pos, Event.SEQUENCE_END);
+            return popSequence(Event.SEQUENCE_END);
         }
         throw new DicomParseException("expected an item or sequence delimiter, found " + Tags.toString(t), t, pos);
     }
 
-    private Event popSequence(long pos, Event e) throws DicomParseException {
+    private Event popSequence(Event e) {
         Frame f = frame;
-        if (f.end >= 0 && pos > f.end) {
-            throw new DicomParseException("sequence content runs past the sequence's length", tag, pos);
-        }
         frame = f.parent;
         tag = Tags.SEQUENCE_DELIMITATION;
         vr = null;
@@ -492,13 +485,13 @@ public final class DicomReader implements Closeable {
         length = len;
         valuePosition = in.position();
         if (t == Tags.SEQUENCE_DELIMITATION) {
-            return popSequence(pos, Event.FRAGMENTS_END);
+            return popSequence(Event.FRAGMENTS_END);
         }
         if (t != Tags.ITEM || len < 0) {
             throw new DicomParseException("expected a fragment item of defined length in encapsulated Pixel Data, found "
                     + Tags.toString(t), Tag.PixelData, pos);
         }
-        checkLength(Tag.PixelData, len, valuePosition, -1);
+        checkLength(Tag.PixelData, len, valuePosition);
         valueRemaining = len;
         f.fragmentIndex++;
         return Event.FRAGMENT;
@@ -509,15 +502,14 @@ public final class DicomReader implements Closeable {
         return frame.kind == Kind.FRAGMENTS ? frame.fragmentIndex - 1 : -1;
     }
 
-    private void checkLength(int t, long len, long valuePos, long parentEnd) throws DicomParseException {
-        if (len < 0) {
-            return;
-        }
-        if (parentEnd >= 0 && valuePos + len > parentEnd) {
-            throw new DicomParseException("value length " + len + " runs past the end of the enclosing item or sequence",
-                    t, valuePos);
-        }
-        if (streamLength >= 0 && !in.isInflating() && valuePos + len > streamLength) {
+    /**
+     * Rejects lengths beyond the end of the input before anything is allocated or skipped.
+     * A length that runs past its enclosing item or sequence is tolerated, as DCMTK and pydicom
+     * do (such files exist, e.g. DICOMDIRs with wrong sequence lengths): the enclosing item or
+     * sequence then ends after it.
+     */
+    private void checkLength(int t, long len, long valuePos) throws DicomParseException {
+        if (len >= 0 && streamLength >= 0 && !in.isInflating() && valuePos + len > streamLength) {
             throw new DicomLimitException("value length " + len + " exceeds the " + (streamLength - valuePos)
                     + " bytes left in the input", t, valuePos, len);
         }
@@ -759,7 +751,7 @@ public final class DicomReader implements Closeable {
                 case SEQUENCE_END -> sequences.pop();
                 case FRAGMENTS_START -> {
                     fragments = new Fragments();
-                    ds.setFragments(tag, fragments);
+                    ds.setFragments(tag, vr, fragments);
                 }
                 case FRAGMENT -> readFragment(fragments);
                 case FRAGMENTS_END -> fragments = null;

@@ -49,12 +49,14 @@ public final class DicomWriter implements Closeable, Flushable {
     private final TransferSyntax transferSyntax;
     private final WriteOptions options;
     private final byte[] header = new byte[12];
+    private final Encoder encoder;
 
     private DicomWriter(OutputStream target, TransferSyntax transferSyntax, WriteOptions options) {
         this.target = target;
         this.out = target;
         this.transferSyntax = transferSyntax;
         this.options = options;
+        this.encoder = new Encoder(transferSyntax, options.groupLengths());
     }
 
     /**
@@ -131,29 +133,29 @@ public final class DicomWriter implements Closeable, Flushable {
 
     /** Writes a data set (its group 0002 elements too, if any: they belong in the meta information). */
     public void writeDataSet(DataSet dataSet) throws IOException {
-        new Encoder(transferSyntax, options.groupLengths()).dataSet(dataSet, dataSet.specificCharacterSet());
+        encoder.dataSet(dataSet, dataSet.specificCharacterSet());
     }
 
     // ---------------------------------------------------------------- low-level primitives
 
     /** Writes an element header; {@code length} -1 is undefined. VR ignored in Implicit VR. */
     public void writeHeader(int tag, VR vr, long length) throws IOException {
-        new Encoder(transferSyntax, options.groupLengths()).header(tag, vr, length);
+        encoder.header(tag, vr, length);
     }
 
     /** Writes an item header; {@code length} -1 is undefined. */
     public void writeItemHeader(long length) throws IOException {
-        new Encoder(transferSyntax, options.groupLengths()).itemHeader(Tags.ITEM, length);
+        encoder.itemHeader(Tags.ITEM, length);
     }
 
     /** Writes an Item Delimitation Item. */
     public void writeItemDelimiter() throws IOException {
-        new Encoder(transferSyntax, options.groupLengths()).itemHeader(Tags.ITEM_DELIMITATION, 0);
+        encoder.itemHeader(Tags.ITEM_DELIMITATION, 0);
     }
 
     /** Writes a Sequence Delimitation Item. */
     public void writeSequenceDelimiter() throws IOException {
-        new Encoder(transferSyntax, options.groupLengths()).itemHeader(Tags.SEQUENCE_DELIMITATION, 0);
+        encoder.itemHeader(Tags.SEQUENCE_DELIMITATION, 0);
     }
 
     /** Writes value bytes as they are (already in the transfer syntax's byte order). */
@@ -194,7 +196,7 @@ public final class DicomWriter implements Closeable, Flushable {
      * @throws IllegalArgumentException if encapsulated Pixel Data meets a native transfer syntax
      */
     public void transcode(DicomReader reader) throws IOException {
-        Encoder enc = new Encoder(transferSyntax, options.groupLengths());
+        Encoder enc = encoder;
         while (true) {
             DicomReader.Event e = reader.next();
             switch (e) {
@@ -216,7 +218,7 @@ public final class DicomWriter implements Closeable, Flushable {
                 case SEQUENCE_END, FRAGMENTS_END -> enc.itemHeader(Tags.SEQUENCE_DELIMITATION, 0);
                 case FRAGMENTS_START -> {
                     requireEncapsulated();
-                    enc.header(reader.tag(), VR.OB, -1);
+                    enc.header(reader.tag(), reader.vr(), -1);
                 }
                 case FRAGMENT -> {
                     long len = reader.length();
@@ -397,7 +399,7 @@ public final class DicomWriter implements Closeable, Flushable {
                 }
             } else if (v instanceof Fragments fragments) {
                 requireEncapsulated();
-                header(tag, VR.OB, -1);
+                header(tag, vr, -1);
                 for (int k = 0; k < fragments.size(); k++) {
                     long len = fragments.length(k);
                     itemHeader(Tags.ITEM, len + (len & 1));

@@ -29,6 +29,9 @@ final class HuffmanTable {
             symbolOffset[length] = k - code;
             int n = counts[length];
             for (int i = 0; i < n; i++, k++, code++) {
+                if (code >= 1 << length) {
+                    throw overfull(length);
+                }
                 if (length <= LOOKAHEAD_BITS) {
                     int shift = LOOKAHEAD_BITS - length;
                     int entry = length << 8 | symbols[k];
@@ -40,8 +43,7 @@ final class HuffmanTable {
             maxCode[length] = n == 0 ? -1 : code - 1;
             // T.81 C.2: codes of one length must fit in that many bits and none may be all ones.
             if (code >= 1 << length) {
-                throw new CodecException("corrupt JPEG: Huffman table has more codes of length " + length
-                        + " than fit (bogus DHT counts)");
+                throw overfull(length);
             }
             code <<= 1;
         }
@@ -50,6 +52,11 @@ final class HuffmanTable {
             max = Math.max(max, s);
         }
         maxSymbol = max;
+    }
+
+    private static CodecException overfull(int length) {
+        return new CodecException("corrupt JPEG: Huffman table has more codes of length " + length
+                + " than fit (bogus DHT counts)");
     }
 
     /**

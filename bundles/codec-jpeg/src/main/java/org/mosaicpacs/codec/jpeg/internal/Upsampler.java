@@ -53,7 +53,7 @@ final class Upsampler {
 
     private static void h2v1Row(int[] in, int p, int n, int[] out) {
         out[0] = in[p];
-        out[1] = (in[p] * 3 + in[p + 1] + 1) >> 2;
+        out[1] = (in[p] * 3 + in[p + 1] + 2) >> 2;
         for (int i = 1; i < n - 1; i++) {
             int v = in[p + i] * 3;
             out[2 * i] = (v + in[p + i - 1] + 1) >> 2;

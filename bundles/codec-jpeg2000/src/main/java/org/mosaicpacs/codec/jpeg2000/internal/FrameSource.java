@@ -50,11 +50,19 @@ final class FrameSource implements BlkImgDataSrc {
         return 0;
     }
 
+    /**
+     * The whole component without a copy when the whole tile is asked for, else a copy. Never a
+     * window with an offset: JJ2000's forward RCT indexes its inputs as if offset were 0 and
+     * scanw the block width (ForwCompTransf.forwRCT, component 0), whatever the block says.
+     */
     @Override
     public DataBlk getInternCompData(DataBlk blk, int c) {
-        DataBlk out = blk.getDataType() == DataBlk.TYPE_INT ? blk : new DataBlkInt(blk.ulx, blk.uly, blk.w, blk.h);
+        if (blk.ulx != 0 || blk.uly != 0 || blk.w != width || blk.h != height) {
+            return getCompData(blk, c);
+        }
+        DataBlk out = blk.getDataType() == DataBlk.TYPE_INT ? blk : new DataBlkInt(0, 0, width, height);
         out.setData(samples[c]);
-        out.offset = blk.uly * width + blk.ulx;
+        out.offset = 0;
         out.scanw = width;
         out.progressive = false;
         return out;

@@ -67,9 +67,12 @@ final class J2kDecoder {
         FileFormatReader fileFormat = new FileFormatReader(in, null);
         fileFormat.readFileFormat();
         int codeStream = fileFormat.getFirstCodeStreamPos();
-        byte[] corrected = TilePartCounts.corrected(frame, codeStream);
-        if (corrected != frame) {
-            in = randomAccess(corrected);
+        TileParts tileParts = TileParts.scan(frame, codeStream);
+        if (tileParts.problem() != null) {
+            throw new CodecException("JPEG 2000 code stream is incomplete: " + tileParts.problem());
+        }
+        if (tileParts.stream() != frame) {
+            in = randomAccess(tileParts.stream());
         }
         in.seek(codeStream);
 
@@ -88,6 +91,10 @@ final class J2kDecoder {
 
         byte[] out = new byte[(int) image.frameLength()];
         Point tiles = wavelet.getNumTiles(null);
+        if (tileParts.tiles().size() != tiles.x * tiles.y) {
+            throw new CodecException("JPEG 2000 code stream has tile-parts for " + tileParts.tiles().size() + " of its "
+                    + tiles.x * tiles.y + " tiles (truncated data)");
+        }
         boolean colourTransform = false;
         for (int ty = 0; ty < tiles.y; ty++) {
             for (int tx = 0; tx < tiles.x; tx++) {

@@ -34,11 +34,14 @@ import jj2000.j2k.wavelet.analysis.ForwardWT;
  * <p>Lossless: 5/3 wavelet, reversible quantisation and, for RGB, the RCT (Photometric
  * Interpretation becomes YBR_RCT, PS3.5 8.2.4). Lossy: 9/7 wavelet, expounded quantisation, the
  * ICT for RGB (YBR_ICT), and post-compression rate allocation to the bit rate that gives the
- * requested compression ratio against the native frame (Bits Allocated per sample).
+ * requested compression ratio against the native frame (Bits Allocated per sample), though
+ * never under 1 KiB per frame.
  */
 final class J2kEncoder {
 
     private static final int MAX_DECOMPOSITION_LEVELS = 5;
+    /** Room for the main and tile headers (about 100-200 bytes) and some data. */
+    private static final int MIN_LOSSY_BYTES = 1024;
 
     private J2kEncoder() {
     }
@@ -57,12 +60,21 @@ final class J2kEncoder {
             param.setLossless(lossless);
             param.setFilters(lossless ? "w5x3" : "w9x7"); // also sets the quantisation type
             param.setComponentTransformation(Boolean.toString(colourTransform));
+            if (!lossless) {
+                // JJ2000's default base step (1/128 of the dynamic range) is 512 grey levels for
+                // 16-bit data: CT would come out at 100:1 whatever the target. One grey level, as
+                // OpenJPEG uses, leaves the size to the rate allocator.
+                param.setQuantizationStep(Double.toString(Math.scalb(1.0, -image.bitsStored())));
+            }
             param.setDecompositionLevel(Integer.toString(decompositionLevels(image)));
             param.setCodeBlockSize("64 64");
             param.setSOP("false");
             param.setEPH("false");
-            // Double.MAX_VALUE: keep every coding pass, as jai-imageio does for lossless
-            double bitsPerPixel = lossless ? Double.MAX_VALUE : n * image.bitsAllocated() / ratio;
+            // Double.MAX_VALUE: keep every coding pass, as jai-imageio does for lossless. Lossy
+            // frames get at least MIN_LOSSY_BYTES, or tiny ones would not fit their own headers.
+            long pixelCount = (long) image.rows() * image.columns();
+            double bitsPerPixel = lossless ? Double.MAX_VALUE
+                    : Math.max(n * image.bitsAllocated() / ratio, MIN_LOSSY_BYTES * 8.0 / pixelCount);
             param.setEncodingRate(bitsPerPixel);
 
             FrameSource source = new FrameSource(image, pixels);

@@ -105,31 +105,39 @@ public class JpegLsCodec implements TransferSyntaxCodec {
         }
         int near = JPEG_LS_NEAR_LOSSLESS.equals(transferSyntaxUid)
                 ? (options != null ? options : EncodeOptions.DEFAULT).nearLossless() : 0;
-        // DCMTK's decoder takes P <= 8 for 8-bit words and P > 8 for 16-bit words only, so fewer Bits
-        // Stored are coded with the precision of the word and MAXVAL 2^BitsStored - 1 (T.87 C.2.4.1.1).
-        // Signed words wider than Bits Stored are coded whole, as DCMTK and GDCM do: decoders then give
-        // back the sign-extended words.
-        int precision;
-        int maxVal;
-        if (image.signed() && image.bitsStored() < image.bitsAllocated()) {
-            precision = image.bitsAllocated();
-            maxVal = (1 << precision) - 1;
-        } else {
-            precision = Math.max(image.bitsStored(), image.bitsAllocated() == 8 ? 8 : 9);
-            maxVal = (1 << image.bitsStored()) - 1;
-        }
+        int precision = samplePrecision(image, near);
+        // Unsigned words keep Bits Stored bits; signed ones are coded whole (see samplePrecision).
+        int mask = (1 << (image.signed() ? precision : image.bitsStored())) - 1;
         // T.87 C.2.3: NEAR <= min(255, MAXVAL / 2); a smaller error than asked for is still within the bound.
-        near = Math.min(near, maxVal / 2);
+        near = Math.min(near, mask / 2);
         if (near > 0 && image.signed() && nearSignedExtremes(image, pixels, near)) {
             near = 0;
         }
         int interleave = image.samplesPerPixel() == 1 ? 0 : 2;
-        JpegLsEncoder.Settings settings = new JpegLsEncoder.Settings(precision, maxVal, near, interleave, 0, 0, 0, 0, 0);
-        byte[] data = JpegLsEncoder.encode(NativeSamples.forEncoding(pixels, image, maxVal), image.columns(),
+        JpegLsEncoder.Settings settings = JpegLsEncoder.Settings.of(precision, near, interleave);
+        byte[] data = JpegLsEncoder.encode(NativeSamples.forEncoding(pixels, image, mask), image.columns(),
                 image.rows(), image.samplesPerPixel(), settings, tables);
         // PS3.5 8.2.3: the components' arrangement is the stream's business; Planar Configuration is 0.
         ImageDescriptor encoded = image.samplesPerPixel() > 1 ? image.withPlanarConfiguration(0) : image;
         return new EncodedFrame(data, encoded, near > 0);
+    }
+
+    /**
+     * Sample precision P for encoding. Lossless: Bits Stored, except that fewer than 8 bits in 8-bit
+     * words, up to 8 bits in 16-bit words and signed words wider than Bits Stored are coded as whole
+     * words, as DCMTK and GDCM do (DCMTK's decoder takes P of at least 6 for 8-bit words and above 8
+     * for 16-bit words only). Near-lossless: Bits Stored, so that MAXVAL clamps reconstructed values
+     * into range; signed words wider than Bits Stored are again coded whole.
+     */
+    private static int samplePrecision(ImageDescriptor image, int near) {
+        int stored = Math.max(2, image.bitsStored());
+        if (image.signed() && stored < image.bitsAllocated()) {
+            return image.bitsAllocated();
+        }
+        if (near == 0 && (stored < 8 || image.bitsAllocated() == 16 && stored <= 8)) {
+            return image.bitsAllocated();
+        }
+        return stored;
     }
 
     /**

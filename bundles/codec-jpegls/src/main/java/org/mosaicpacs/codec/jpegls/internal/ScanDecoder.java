@@ -26,6 +26,8 @@ final class ScanDecoder extends ScanCoder {
     private boolean exhausted;
     /** Zero bits supplied past the data, still counted in validBits until consumed. */
     private int paddingBits;
+    /** Index of the next 0xFF byte at or after pos (or end): bytes before it load without checks. */
+    private int nextFF;
     private final int[] scanQ = new int[4];
 
     ScanDecoder(CodingParameters p, byte[] quantization, byte[] data, int start, int end, SampleSink sink) {
@@ -34,6 +36,7 @@ final class ScanDecoder extends ScanCoder {
         this.pos = start;
         this.end = end;
         this.sink = sink;
+        this.nextFF = nextFF(start);
     }
 
     /** The position where the scan data ends: the next marker at or after the last byte read. */
@@ -66,6 +69,7 @@ final class ScanDecoder extends ScanCoder {
                     + (code < 0 ? ", found end of data" : String.format(", found 0xFF%02X", code)));
         }
         pos = marker + 2;
+        nextFF = nextFF(pos);
         cache = 0;
         validBits = 0;
         afterFF = false;
@@ -75,28 +79,41 @@ final class ScanDecoder extends ScanCoder {
 
     /** Loads bytes until the cache holds at least 57 bits. */
     private void fill() {
+        // Fast path: whole bytes up to the next 0xFF need no checks.
+        if (!afterFF) {
+            int room = (64 - validBits) >> 3;
+            if (pos + room <= nextFF) {
+                long c = cache;
+                int shift = 56 - validBits;
+                for (int i = 0; i < room; i++, shift -= 8) {
+                    c |= (long) (data[pos++] & 0xFF) << shift;
+                }
+                cache = c;
+                validBits += room << 3;
+                return;
+            }
+        }
         while (validBits <= 56) {
             if (!exhausted && pos < end) {
                 int v = data[pos] & 0xFF;
                 if (afterFF) {
-                    if (v >= 0x80) {
-                        // Cannot happen after the check below; a 0xFF is only loaded when a data byte follows.
-                        exhausted = true;
-                        continue;
-                    }
+                    // The byte after a data 0xFF carries a stuffed 0 bit and 7 data bits (checked below).
                     cache |= (long) v << (57 - validBits);
                     validBits += 7;
                     afterFF = false;
                     pos++;
                     continue;
                 }
-                if (v == 0xFF && (pos + 1 >= end || (data[pos + 1] & 0x80) != 0)) {
-                    exhausted = true; // a marker (or a lone trailing 0xFF) ends the scan data
-                    continue;
+                if (v == 0xFF) {
+                    if (pos + 1 >= end || (data[pos + 1] & 0x80) != 0) {
+                        exhausted = true; // a marker (or a lone trailing 0xFF) ends the scan data
+                        continue;
+                    }
+                    nextFF = nextFF(pos + 1);
+                    afterFF = true;
                 }
                 cache |= (long) v << (56 - validBits);
                 validBits += 8;
-                afterFF = v == 0xFF;
                 pos++;
             } else {
                 exhausted = true;
@@ -104,6 +121,15 @@ final class ScanDecoder extends ScanCoder {
                 paddingBits += 8;
             }
         }
+    }
+
+    /** Index of the next 0xFF byte at or after {@code from}, or the end of the data. */
+    private int nextFF(int from) {
+        int i = from;
+        while (i < end && data[i] != (byte) 0xFF) {
+            i++;
+        }
+        return i;
     }
 
     private int readBit() {

@@ -70,6 +70,16 @@ final class ScanEncoder extends ScanCoder {
 
     /** Moves whole bytes from the bit buffer to the output, stuffing a 0 bit after each 0xFF. */
     private void flush() {
+        // Fast path: four bytes at once when none of them is 0xFF and none follows one.
+        while (bitCount >= 32 && !afterFF) {
+            int word = (int) (bits >>> 32);
+            if (hasFFByte(word)) {
+                break;
+            }
+            out.writeInt(word);
+            bits <<= 32;
+            bitCount -= 32;
+        }
         while (true) {
             if (afterFF) {
                 if (bitCount < 7) {
@@ -90,6 +100,12 @@ final class ScanEncoder extends ScanCoder {
                 afterFF = v == 0xFF;
             }
         }
+    }
+
+    /** Whether any of the four bytes of {@code word} is 0xFF (the classic has-zero-byte test on its complement). */
+    private static boolean hasFFByte(int word) {
+        int inverted = ~word;
+        return ((inverted - 0x01010101) & ~inverted & 0x80808080) != 0;
     }
 
     private void writeZeros(int count) {

@@ -31,7 +31,7 @@ class JpegLsEncodeInteropTest {
 
     /** What was encoded: id, transfer syntax, NEAR actually used, frames, source vector id. */
     private record Encoded(String id, String transferSyntax, int near, int frames, String source, boolean lossy,
-                           String roundTrip) {
+                           String roundTrip, ImageDescriptor image) {
     }
 
     private static final List<Encoded> ENCODED = new ArrayList<>();
@@ -87,7 +87,8 @@ class JpegLsEncodeInteropTest {
             lossy |= encoded.lossy();
             Files.write(out.resolve("enc-" + i + ".jls"), encoded.data());
         }
-        ENCODED.add(new Encoded(id, ts, near, v.frames(), v.id(), lossy, roundTrip(codec, id, ts, v, near)));
+        ENCODED.add(new Encoded(id, ts, near, v.frames(), v.id(), lossy, roundTrip(codec, id, ts, v, near),
+                v.image()));
     }
 
     private static void encodeWithSettings(JpegLsCodec codec, Path dir, JpegLsVectors.Vector v, String name,
@@ -100,7 +101,7 @@ class JpegLsEncodeInteropTest {
         Files.write(out.resolve("enc-0.jls"), data);
         String ts = settings.near() > 0 ? JpegLsCodec.JPEG_LS_NEAR_LOSSLESS : JpegLsCodec.JPEG_LS_LOSSLESS;
         ENCODED.add(new Encoded(id, ts, settings.near(), 1, v.id(), settings.near() > 0,
-                roundTrip(codec, id, ts, v, settings.near())));
+                roundTrip(codec, id, ts, v, settings.near()), image));
     }
 
     /** Our own decode of what we encoded, compared like the reference tools' decodes; null when fine. */
@@ -118,6 +119,16 @@ class JpegLsEncodeInteropTest {
         return null;
     }
 
+    /**
+     * Near-lossless streams of few-bit images keep P = Bits Stored so that MAXVAL bounds the
+     * reconstruction; DCMTK's decoder refuses P below 6, and P of 8 or less in 16-bit words.
+     */
+    private static boolean dcmtkCannotDecode(Encoded e) {
+        ImageDescriptor image = e.image();
+        return e.near() > 0 && !image.signed()
+                && (image.bitsStored() < 6 || image.bitsAllocated() == 16 && image.bitsStored() <= 8);
+    }
+
     private static byte[] slice(byte[] all, int index, int length) {
         byte[] frame = new byte[length];
         System.arraycopy(all, index * length, frame, 0, length);
@@ -129,8 +140,13 @@ class JpegLsEncodeInteropTest {
         assertThat(ENCODED).hasSizeGreaterThan(20);
         return ENCODED.stream().map(e -> DynamicTest.dynamicTest(e.id(), () -> {
             assertThat(e.roundTrip()).as("our own decode").isNull();
-            for (String tool : new String[] {"dcmtk", "gdcm"}) {
-                assertThat(VERIFIED.get(e.id() + " " + tool)).as(tool + " decode of " + e.id()).startsWith("ok");
+            assertThat(VERIFIED.get(e.id() + " gdcm")).as("GDCM decode of " + e.id()).startsWith("ok");
+            String dcmtk = VERIFIED.get(e.id() + " dcmtk");
+            if (dcmtkCannotDecode(e)) {
+                // Documented limitation of the CharLS inside DCMTK 3.6.7, not of our stream.
+                assertThat(dcmtk).as("DCMTK decode of " + e.id()).startsWith("error");
+            } else {
+                assertThat(dcmtk).as("DCMTK decode of " + e.id()).startsWith("ok");
             }
         }));
     }

