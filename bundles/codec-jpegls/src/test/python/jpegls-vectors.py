@@ -9,9 +9,10 @@ extract OUT FILE... [--originals FILE...]
     odd sizes, planar colour) that the corpus lacks. Index: OUT/vectors.tsv.
 
 verify DIR
-    Reads DIR/encoded.tsv (id, transfer syntax, near, frames) written by the Java test, wraps
+    Reads DIR/encoded.tsv (id, transfer syntax, near, frames, source, expected) written by the Java test, wraps
     DIR/<id>/enc-N.jls into a DICOM file (pydicom.encaps.encapsulate) with the image parameters of
-    the original, decodes it with DCMTK and GDCM and compares with DIR/<id>/original.raw: lossless
+    the original, decodes it with DCMTK and GDCM and compares with DIR/<source>/original.raw (or the
+    expected file the row names): lossless
     must be exact, near-lossless within NEAR. Results: DIR/verified.tsv (id, tool, status, detail).
 
 Every .raw file holds native little-endian samples of all frames, interleaved (Planar Configuration 0).
@@ -210,7 +211,10 @@ def verify(directory):
         with tempfile.TemporaryDirectory() as tmp:
             src = os.path.join(tmp, "encoded.dcm")
             ds.save_as(src, write_like_original=False)
-            with open(os.path.join(vdir, "original.raw"), "rb") as f:
+            # A variant may name its own expected decode (relative to DIR) instead of the original.
+            expected = os.path.join(directory, enc["expected"]) if enc.get("expected") else \
+                os.path.join(vdir, "original.raw")
+            with open(expected, "rb") as f:
                 original = f.read()
             for tool in TOOLS:
                 try:

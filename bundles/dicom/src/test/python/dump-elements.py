@@ -10,6 +10,7 @@ as the SHA-1 of the bytes in little endian order (encapsulated Pixel Data: of it
 list of items (each an element list). Values pydicom cannot decode become {"error": "..."}.
 One process for all files: pydicom's start-up is slow.
 """
+import array
 import hashlib
 import json
 import sys
@@ -39,8 +40,10 @@ def value_of(elem, little_endian):
     if vr in BYTES_VRS or isinstance(v, bytes):
         b = bytes(v)
         unit = SWAP_UNIT.get(vr, 1)
-        if not little_endian and unit > 1 and not elem.is_undefined_length:
-            b = b"".join(b[i:i + unit][::-1] for i in range(0, len(b) - len(b) % unit, unit)) + b[len(b) - len(b) % unit:]
+        if not little_endian and unit > 1 and not elem.is_undefined_length and len(b) % unit == 0:
+            words = array.array({2: "H", 4: "I", 8: "Q"}[unit], b)
+            words.byteswap()
+            b = words.tobytes()
         return {"sha1": hashlib.sha1(b).hexdigest(), "length": len(b)}
     values = list(v) if isinstance(v, (list, MultiValue)) else [v]
     if vr in NUMBER_VRS:

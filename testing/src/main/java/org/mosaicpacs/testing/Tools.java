@@ -77,6 +77,12 @@ public final class Tools {
 
     /** Runs a command in a working directory with extra environment variables. */
     public static Result run(Duration timeout, List<String> command, Path workDir, Map<String, String> env) {
+        return run(timeout, command, workDir, env, null);
+    }
+
+    /** Runs a command in a working directory with extra environment variables, writing {@code stdin} to it. */
+    public static Result run(Duration timeout, List<String> command, Path workDir, Map<String, String> env,
+                             String stdin) {
         ProcessBuilder pb = new ProcessBuilder(command);
         if (workDir != null) {
             pb.directory(workDir.toFile());
@@ -86,7 +92,11 @@ public final class Tools {
         pb.environment().putAll(env);
         try {
             Process process = pb.start();
-            process.getOutputStream().close();
+            try (var in = process.getOutputStream()) {
+                if (stdin != null) {
+                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                }
+            }
             CompletableFuture<byte[]> out = readAsync(process.getInputStream());
             CompletableFuture<byte[]> err = readAsync(process.getErrorStream());
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

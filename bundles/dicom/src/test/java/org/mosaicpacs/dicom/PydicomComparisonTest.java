@@ -42,10 +42,14 @@ class PydicomComparisonTest {
             "MR_truncated.dcm", "Pixel Data is cut short: we report a DicomParseException, pydicom keeps a short value",
             "rtplan_truncated.dcm", "truncated inside a sequence: DicomParseException; pydicom returns what it read",
             "README", "a text file in pydicom's DICOMDIR test tree, not DICOM; pydicom's force=True reads one bogus element",
+            "DICOMDIR-nooffset", "truncated: the last directory record claims 248 bytes, the file ends 224 bytes"
+                    + " later; pydicom and dcmdump keep the short item",
             "no_meta.dcm", "starts one byte off (a stray 0x20 before (0008,0005)): no element header can be read;"
                     + " pydicom's force=True reads one bogus element, dcmdump fails too");
 
     private static final List<TransferSyntax> TARGETS = TransferSyntax.NATIVE;
+    /** The fastest deflate level: the round trip deflates some 150 MB of corpus pixel data. */
+    private static final WriteOptions OPTIONS = WriteOptions.defaults().withDeflateLevel(1);
 
     private List<Path> files;
     private Map<String, JsonNode> oracle;
@@ -81,7 +85,7 @@ class PydicomComparisonTest {
                     String cuid = ds.getString(Tag.SOPClassUID, "1.2.3");
                     String iuid = ds.getString(Tag.SOPInstanceUID, "1.2.3.4");
                     DicomWriter.writeFile(copy, org.mosaicpacs.dicom.io.FileMetaInformation.create(cuid, iuid, ts.uid()),
-                            ds, WriteOptions.defaults());
+                            ds, OPTIONS);
                     copies.add(copy);
                 }
                 written.put(file, copies);
@@ -92,9 +96,7 @@ class PydicomComparisonTest {
         long t2 = System.nanoTime();
         writtenOracle = Pydicom.dump(written.values().stream().flatMap(List::stream).toList(), "written");
         long t3 = System.nanoTime();
-        List<Path> all = new ArrayList<>(written.keySet());
-        written.values().forEach(all::addAll);
-        dcmdump = dcmdump(all);
+        dcmdump = dcmdump(written.values().stream().flatMap(List::stream).toList());
         System.out.printf("TIMING oracle %d ms, read+write %d ms, oracle written %d ms, dcmdump %d ms%n",
                 (t1 - t0) / 1000000, (t2 - t1) / 1000000, (t3 - t2) / 1000000, (System.nanoTime() - t3) / 1000000);
     }
@@ -130,21 +132,26 @@ class PydicomComparisonTest {
                     List<String> diffs = Pydicom.compare(actual.get("elements"), ours.get(entry.getKey()), implicit,
                             Tags::isGroupLength, true);
                     assertThat(diffs).as("pydicom reading %s", copy).isEmpty();
-                    DcmdumpResult source = dcmdump.get(entry.getKey().toAbsolutePath().toString());
                     DcmdumpResult copyDump = dcmdump.get(copy.toAbsolutePath().toString());
                     assertThat(copyDump.errors).as("dcmdump errors for %s", copy).isEmpty();
-                    // top level only: where a source holds a sequence encoded as UN, dcmdump shows no
-                    // items but we (like pydicom) decode it and write a real sequence
-                    if (source.errors.isEmpty()) {
-                        assertThat(copyDump.tags).as("dcmdump element list of %s", copy).isEqualTo(source.tags);
+                    List<String> expectedTags = new ArrayList<>();
+                    for (int tag : ours.get(entry.getKey()).tags()) {
+                        if (!Tags.isGroupLength(tag)) {
+                            expectedTags.add(Tags.toString(tag).substring(1, 10).toLowerCase(java.util.Locale.ROOT));
+                        }
                     }
-                    DataSet reread;
+                    assertThat(copyDump.tags).as("dcmdump's top-level elements of %s", copy).isEqualTo(expectedTags);
+                    if (Files.size(copy) > 1_000_000 || copy.toString().contains(UID.DeflatedExplicitVRLittleEndian)) {
+                        return; // keep the suite fast: the stability check below runs on the smaller copies
+                    }
+                    // what we wrote, read by us and written again, gives the same bytes
+                    Path again = copy.resolveSibling(copy.getFileName() + ".again");
                     try (DicomReader reader = DicomReader.open(copy, ReadOptions.loadAll())) {
-                        reread = reader.readDataSet();
+                        DataSet reread = reader.readDataSet();
+                        DicomWriter.writeFile(again, reader.fileMetaInformation(), reread, OPTIONS);
                     }
-                    if (!implicit) {
-                        assertThat(reread).as("our reading of %s", copy).isEqualTo(withoutGroupLengths(ours.get(entry.getKey())));
-                    }
+                    assertThat(Files.mismatch(copy, again)).as("%s written again", copy).isEqualTo(-1L);
+                    Files.delete(again);
                 })));
     }
 
@@ -172,22 +179,6 @@ class PydicomComparisonTest {
                         reader.readDataSet();
                     }
                 }).isInstanceOf(DicomParseException.class).hasMessageContaining("offset")));
-    }
-
-    private static DataSet withoutGroupLengths(DataSet ds) {
-        DataSet copy = ds.deepCopy();
-        stripGroupLengths(copy);
-        return copy;
-    }
-
-    private static void stripGroupLengths(DataSet ds) {
-        for (int tag : ds.tags()) {
-            if (Tags.isGroupLength(tag)) {
-                ds.remove(tag);
-            } else if (ds.getSequence(tag) != null) {
-                ds.getSequence(tag).forEach(PydicomComparisonTest::stripGroupLengths);
-            }
-        }
     }
 
     private static String name(Path file) {
@@ -237,7 +228,7 @@ class PydicomComparisonTest {
                 inDataSet = true;
             } else if (inDataSet && tags != null) {
                 Matcher m = ELEMENT.matcher(line);
-                if (m.find() && m.group(1).isEmpty() && !m.group(3).equals("0000")) {
+                if (m.find() && m.group(1).isEmpty() && !m.group(2).equals("fffe") && !m.group(3).equals("0000")) {
                     tags.add(m.group(2) + "," + m.group(3));
                 }
             }

@@ -412,6 +412,9 @@ public final class DicomReader implements Closeable {
             if (v != VR.OB && v != VR.OW) {
                 throw new DicomParseException("undefined length for a " + v + " value", t, pos);
             }
+            if (explicitVR == null) {
+                vr = VR.OB; // encapsulated Pixel Data is OB (PS3.5 A.4) when no VR says otherwise
+            }
             frame = new Frame(Kind.FRAGMENTS, f, -1, f.implicit, be, f.depth);
             return Event.FRAGMENTS_START;
         }
@@ -616,6 +619,7 @@ public final class DicomReader implements Closeable {
      * @throws DicomLimitException if it is longer than {@link ReadOptions#maxValueLength()}
      */
     public byte[] readValue() throws IOException {
+        pushedBack = false; // after a stop, the caller takes the value of the element stopped before
         if (prefetched != null) {
             byte[] p = prefetched;
             prefetched = null;
@@ -655,6 +659,7 @@ public final class DicomReader implements Closeable {
      * stopped before): exactly its bytes, in stream byte order. Valid until {@link #next()}.
      */
     public InputStream valueStream() {
+        pushedBack = false;
         if (prefetched != null) {
             InputStream s = new java.io.ByteArrayInputStream(prefetched);
             prefetched = null;
@@ -802,7 +807,8 @@ public final class DicomReader implements Closeable {
 
     private void readFragment(Fragments fragments) throws IOException {
         int index = fragmentIndex();
-        boolean bulk = index > 0 ? isBulk(VR.OB, length, frame.depth) : length > options.bulkDataThreshold();
+        // every frame fragment of top-level Pixel Data is bulk data; the Basic Offset Table only if large
+        boolean bulk = index > 0 && frame.depth == 0 || length > options.bulkDataThreshold();
         if (bulk) {
             Object value = bulkValue(VR.OB, index);
             if (value instanceof BulkData b) {

@@ -26,8 +26,12 @@ final class ColorConversion {
         return (long) (x * (1L << SCALEBITS) + 0.5);
     }
 
-    /** Converts three full-resolution planes in place from Y, Cb, Cr to R, G, B. */
-    static void yccToRgb(int[] y, int[] cb, int[] cr, int precision) {
+    /**
+     * Converts three full-resolution planes in place from Y, Cb, Cr to R, G, B.
+     *
+     * @param planes  Y, Cb and Cr, each with its own row stride
+     */
+    static void yccToRgb(int[][] planes, int[] strides, int width, int height, int precision) {
         int max = (1 << precision) - 1;
         int center = 1 << (precision - 1);
         int[] crR = new int[max + 1];
@@ -41,13 +45,21 @@ final class ColorConversion {
             crG[i] = -fix(0.71414) * x;
             cbG[i] = -fix(0.34414) * x + ONE_HALF;
         }
-        for (int i = 0; i < y.length; i++) {
-            int l = y[i];
-            int b = cb[i] & max;
-            int r = cr[i] & max;
-            y[i] = clamp(l + crR[r], max);
-            cb[i] = clamp(l + (int) ((cbG[b] + crG[r]) >> SCALEBITS), max);
-            cr[i] = clamp(l + cbB[b], max);
+        int[] y = planes[0];
+        int[] cb = planes[1];
+        int[] cr = planes[2];
+        for (int row = 0; row < height; row++) {
+            int py = row * strides[0];
+            int pb = row * strides[1];
+            int pr = row * strides[2];
+            for (int x = 0; x < width; x++, py++, pb++, pr++) {
+                int l = y[py];
+                int b = cb[pb] & max;
+                int r = cr[pr] & max;
+                y[py] = clamp(l + crR[r], max);
+                cb[pb] = clamp(l + (int) ((cbG[b] + crG[r]) >> SCALEBITS), max);
+                cr[pr] = clamp(l + cbB[b], max);
+            }
         }
     }
 

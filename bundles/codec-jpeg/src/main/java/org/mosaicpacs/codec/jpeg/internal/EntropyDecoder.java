@@ -84,22 +84,60 @@ final class EntropyDecoder {
         throw new CodecException("corrupt JPEG: invalid Huffman code in the entropy-coded data");
     }
 
-    /** Reads {@code n} (0..16) raw bits, most significant first. */
-    int bits(int n) {
-        if (bitCount < n) {
-            fill();
+    /**
+     * Decodes a Huffman-coded category and its additional bits in one step: a lossless difference
+     * (T.81 H.1.2.2, where category 16 means 32768 without additional bits) or, for categories up
+     * to 15, a DCT coefficient (F.2.2.1).
+     */
+    int decodeValue(HuffmanTable table) throws CodecException {
+        if (bitCount < 32) {
+            fill(); // room for a 16-bit code and 15 additional bits without further checks
         }
-        bitCount -= n;
-        return (int) (bitBuffer >>> bitCount) & ((1 << n) - 1);
-    }
-
-    /** T.81 F.2.2.1 EXTEND: the signed value of {@code s} additional bits. */
-    int receiveExtend(int s) {
+        int s;
+        int entry = table.lookahead[(int) (bitBuffer >>> (bitCount - HuffmanTable.LOOKAHEAD_BITS))
+                & ((1 << HuffmanTable.LOOKAHEAD_BITS) - 1)];
+        if (entry != 0) {
+            bitCount -= entry >>> 8;
+            s = entry & 0xFF;
+        } else {
+            s = decode(table);
+        }
         if (s == 0) {
             return 0;
         }
-        int v = bits(s);
+        if (s >= 16) {
+            return 32768;
+        }
+        bitCount -= s;
+        int v = (int) (bitBuffer >>> bitCount) & ((1 << s) - 1);
         return v < 1 << (s - 1) ? v - (1 << s) + 1 : v;
+    }
+
+    /**
+     * Decodes an AC run/size symbol (T.81 F.2.2.2) and the coefficient's additional bits.
+     *
+     * @return the symbol RS in the upper 16 bits, the coefficient (0 for EOB and ZRL) in the lower 16
+     */
+    int decodeAc(HuffmanTable table) throws CodecException {
+        if (bitCount < 32) {
+            fill();
+        }
+        int rs;
+        int entry = table.lookahead[(int) (bitBuffer >>> (bitCount - HuffmanTable.LOOKAHEAD_BITS))
+                & ((1 << HuffmanTable.LOOKAHEAD_BITS) - 1)];
+        if (entry != 0) {
+            bitCount -= entry >>> 8;
+            rs = entry & 0xFF;
+        } else {
+            rs = decode(table);
+        }
+        int s = rs & 0x0F;
+        if (s == 0) {
+            return rs << 16;
+        }
+        bitCount -= s;
+        int v = (int) (bitBuffer >>> bitCount) & ((1 << s) - 1);
+        return rs << 16 | (v < 1 << (s - 1) ? v - (1 << s) + 1 : v) & 0xFFFF;
     }
 
     /**

@@ -484,15 +484,14 @@ final class JpegDecoder {
     /** One 8x8 block's coefficients (T.81 F.2.2.1, F.2.2.2), as libjpeg's jdhuff.c stores them. */
     private static int decodeBlock(EntropyDecoder entropy, HuffmanTable dc, HuffmanTable ac, short[] coef,
                                    int predictor) throws CodecException {
-        int dcValue = predictor + entropy.receiveExtend(entropy.decode(dc));
+        int dcValue = predictor + entropy.decodeValue(dc); // DC tables hold categories up to 15 only
         coef[0] = (short) dcValue;
         for (int k = 1; k < 64; k++) {
-            int rs = entropy.decode(ac);
-            int run = rs >> 4;
-            int size = rs & 0x0F;
-            if (size != 0) {
+            int symbolAndValue = entropy.decodeAc(ac);
+            int run = symbolAndValue >>> 20;
+            if ((symbolAndValue & 0x0F0000) != 0) {
                 k += run;
-                coef[NATURAL_ORDER[k]] = (short) entropy.receiveExtend(size);
+                coef[NATURAL_ORDER[k]] = (short) symbolAndValue;
             } else if (run == 15) {
                 k += 15;
             } else {
@@ -513,41 +512,64 @@ final class JpegDecoder {
             }
         }
         int count = components.length;
-        int pixels = width * height;
         int[][] planes = new int[count][];
+        int[] strides = new int[count];
         for (int i = 0; i < count; i++) {
             Component c = components[i];
-            int[] plane = Upsampler.upsample(c.samples, c.stride, c.width, c.height, maxH / c.h, maxV / c.v,
-                    !lossless, width, height);
+            if (c.h == maxH && c.v == maxV) {
+                planes[i] = c.samples;
+                strides[i] = c.stride;
+            } else {
+                planes[i] = Upsampler.upsample(c.samples, c.stride, c.width, c.height, maxH / c.h, maxV / c.v,
+                        !lossless, width, height);
+                strides[i] = width;
+            }
             if (lossless) {
                 // libjpeg jdscale.c: shift back by Pt into a JSAMPLE (8 bits up to precision 8, else 16)
                 int mask = precision <= 8 ? 0xFF : 0xFFFF;
                 int pt = c.pointTransform;
-                for (int j = 0; j < pixels; j++) {
-                    plane[j] = plane[j] << pt & mask;
+                int[] plane = planes[i];
+                for (int y = 0; y < height; y++) {
+                    for (int x = y * strides[i], stop = x + width; x < stop; x++) {
+                        plane[x] = plane[x] << pt & mask;
+                    }
                 }
             }
-            planes[i] = plane;
         }
         String pi = image.photometricInterpretation().trim();
         boolean ybr = pi.equals("YBR_FULL") || pi.equals("YBR_FULL_422") || pi.equals("YBR_PARTIAL_422");
         if (count == 3 && ybr) {
             if (!lossless && ybrToRgb) {
-                ColorConversion.yccToRgb(planes[0], planes[1], planes[2], precision);
+                ColorConversion.yccToRgb(planes, strides, width, height, precision);
                 pi = "RGB";
             } else {
                 pi = "YBR_FULL"; // upsampled: the 4:2:2 layout no longer applies
             }
         }
         boolean wide = image.bitsAllocated() == 16;
-        byte[] out = new byte[pixels * count * (wide ? 2 : 1)];
+        byte[] out = new byte[width * height * count * (wide ? 2 : 1)];
         int o = 0;
-        for (int j = 0; j < pixels; j++) {
-            for (int i = 0; i < count; i++) {
-                int v = planes[i][j];
-                out[o++] = (byte) v;
-                if (wide) {
-                    out[o++] = (byte) (v >> 8);
+        if (count == 1) {
+            int[] plane = planes[0];
+            for (int y = 0; y < height; y++) {
+                for (int x = y * strides[0], stop = x + width; x < stop; x++) {
+                    int v = plane[x];
+                    out[o++] = (byte) v;
+                    if (wide) {
+                        out[o++] = (byte) (v >> 8);
+                    }
+                }
+            }
+        } else {
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    for (int i = 0; i < count; i++) {
+                        int v = planes[i][y * strides[i] + x];
+                        out[o++] = (byte) v;
+                        if (wide) {
+                            out[o++] = (byte) (v >> 8);
+                        }
+                    }
                 }
             }
         }
@@ -617,7 +639,7 @@ final class JpegDecoder {
                     int[] row = diffs[0][0];
                     HuffmanTable table = tables[0];
                     for (int mx = 0; mx < mcuColumns; mx++) {
-                        row[mx] = difference(table);
+                        row[mx] = entropy.decodeValue(table);
                     }
                 } else {
                     for (int mx = 0; mx < mcuColumns; mx++) {
@@ -626,7 +648,7 @@ final class JpegDecoder {
                             for (int by = 0; by < c.v; by++) {
                                 int[] row = diffs[i][by];
                                 for (int bx = 0; bx < c.h; bx++) {
-                                    row[mx * c.h + bx] = difference(tables[i]);
+                                    row[mx * c.h + bx] = entropy.decodeValue(tables[i]);
                                 }
                             }
                         }
@@ -649,12 +671,6 @@ final class JpegDecoder {
             }
         }
 
-        /** T.81 H.1.2.2: a difference category 16 means 32768 with no additional bits. */
-        private int difference(HuffmanTable table) throws CodecException {
-            int s = entropy.decode(table);
-            return s == 16 ? 32768 : entropy.receiveExtend(s);
-        }
-
         /** T.81 H.1.2.1 prediction; reconstructed samples are kept modulo 2^16. */
         private void undifference(Component c, int y, int[] diff, boolean first) {
             int[] s = c.samples;
@@ -670,23 +686,50 @@ final class JpegDecoder {
                 return;
             }
             int up = o - c.stride;
-            int rb = s[up];
-            int ra = (diff[0] + rb) & 0xFFFF;
+            int ra = (diff[0] + s[up]) & 0xFFFF;
             s[o] = ra;
-            for (int x = 1; x < n; x++) {
-                int rc = rb;
-                rb = s[up + x];
-                int prediction = switch (predictor) {
-                    case 1 -> ra;
-                    case 2 -> rb;
-                    case 3 -> rc;
-                    case 4 -> ra + rb - rc;
-                    case 5 -> ra + ((rb - rc) >> 1);
-                    case 6 -> rb + ((ra - rc) >> 1);
-                    default -> (ra + rb) >> 1;
-                };
-                ra = (diff[x] + prediction) & 0xFFFF;
-                s[o + x] = ra;
+            // one loop per predictor keeps the selection out of the per-sample path
+            switch (predictor) {
+                case 1 -> {
+                    for (int x = 1; x < n; x++) {
+                        ra = (diff[x] + ra) & 0xFFFF;
+                        s[o + x] = ra;
+                    }
+                }
+                case 2 -> {
+                    for (int x = 1; x < n; x++) {
+                        s[o + x] = (diff[x] + s[up + x]) & 0xFFFF;
+                    }
+                }
+                case 3 -> {
+                    for (int x = 1; x < n; x++) {
+                        s[o + x] = (diff[x] + s[up + x - 1]) & 0xFFFF;
+                    }
+                }
+                case 4 -> {
+                    for (int x = 1; x < n; x++) {
+                        ra = (diff[x] + ra + s[up + x] - s[up + x - 1]) & 0xFFFF;
+                        s[o + x] = ra;
+                    }
+                }
+                case 5 -> {
+                    for (int x = 1; x < n; x++) {
+                        ra = (diff[x] + ra + ((s[up + x] - s[up + x - 1]) >> 1)) & 0xFFFF;
+                        s[o + x] = ra;
+                    }
+                }
+                case 6 -> {
+                    for (int x = 1; x < n; x++) {
+                        ra = (diff[x] + s[up + x] + ((ra - s[up + x - 1]) >> 1)) & 0xFFFF;
+                        s[o + x] = ra;
+                    }
+                }
+                default -> {
+                    for (int x = 1; x < n; x++) {
+                        ra = (diff[x] + ((ra + s[up + x]) >> 1)) & 0xFFFF;
+                        s[o + x] = ra;
+                    }
+                }
             }
         }
     }

@@ -398,8 +398,11 @@ final class JpegEncoder {
             }
         }
         long[][] freq = new long[count][256];
-        for (int i = 0; i < diffs.length; i++) {
-            freq[i % count][losslessCategory(diffs[i])]++;
+        for (int c = 0; c < count; c++) {
+            long[] f = freq[c];
+            for (int i = c; i < diffs.length; i += count) {
+                f[losslessCategory(diffs[i])]++;
+            }
         }
         HuffmanEncoder[] tables = new HuffmanEncoder[count];
         for (int c = 0; c < count; c++) {
@@ -446,12 +449,10 @@ final class JpegEncoder {
                 restartIndex = (restartIndex + 1) & 7;
             }
             int d = diffs[i];
-            HuffmanEncoder t = tables[i % count];
+            HuffmanEncoder t = tables[count == 1 ? 0 : i % count];
             int s = losslessCategory(d);
-            w.bits(t.code[s], t.size[s]);
-            if (s < 16) {
-                w.bits(d < 0 ? d - 1 : d, s);
-            }
+            int extra = s == 16 ? 0 : s;
+            w.bits(t.code[s] << extra | (d < 0 ? d - 1 : d) & ((1 << extra) - 1), t.size[s] + extra);
         }
         w.flushBits();
         w.marker(Markers.EOI);

@@ -43,7 +43,7 @@ final class JpegWriter {
         length += b.length;
     }
 
-    /** Appends the low {@code size} (0..24) bits of {@code code}, most significant first. */
+    /** Appends the low {@code size} (0..31) bits of {@code code}, most significant first. */
     void bits(int code, int size) {
         bitBuffer = bitBuffer << size | (code & ((1L << size) - 1));
         bitCount += size;

@@ -146,6 +146,17 @@ class JpegCodecTest {
         assertThat(ybr.image().photometricInterpretation()).isEqualTo("YBR_FULL");
     }
 
+    @Test
+    void twelveBitColourExtendedRoundTrips() throws Exception {
+        ImageDescriptor image = new ImageDescriptor(24, 33, 3, 16, 12, 11, false, "RGB", 0);
+        byte[] pixels = synthetic(image, 12);
+        EncodedFrame encoded = codec.encode(JpegCodec.JPEG_EXTENDED, image, pixels, EncodeOptions.DEFAULT);
+        assertThat(encoded.image().photometricInterpretation()).isEqualTo("YBR_FULL_422");
+        DecodedFrame decoded = codec.decode(JpegCodec.JPEG_EXTENDED, encoded.image(), encoded.data());
+        assertThat(decoded.image().photometricInterpretation()).isEqualTo("RGB");
+        assertThat(psnr(pixels, decoded.pixels(), image)).isGreaterThan(36);
+    }
+
     private static double psnr(byte[] a, byte[] b, ImageDescriptor image) {
         boolean wide = image.bitsAllocated() == 16;
         int n = wide ? a.length / 2 : a.length;

@@ -105,14 +105,14 @@ public class JpegLsCodec implements TransferSyntaxCodec {
         }
         int near = JPEG_LS_NEAR_LOSSLESS.equals(transferSyntaxUid)
                 ? (options != null ? options : EncodeOptions.DEFAULT).nearLossless() : 0;
-        int precision = samplePrecision(image, near);
         // Unsigned words keep Bits Stored bits; signed ones are coded whole (see samplePrecision).
-        int mask = (1 << (image.signed() ? precision : image.bitsStored())) - 1;
+        int mask = (1 << (image.signed() ? image.bitsAllocated() : image.bitsStored())) - 1;
         // T.87 C.2.3: NEAR <= min(255, MAXVAL / 2); a smaller error than asked for is still within the bound.
         near = Math.min(near, mask / 2);
         if (near > 0 && image.signed() && nearSignedExtremes(image, pixels, near)) {
             near = 0;
         }
+        int precision = samplePrecision(image, near);
         int interleave = image.samplesPerPixel() == 1 ? 0 : 2;
         JpegLsEncoder.Settings settings = JpegLsEncoder.Settings.of(precision, near, interleave);
         byte[] data = JpegLsEncoder.encode(NativeSamples.forEncoding(pixels, image, mask), image.columns(),
@@ -123,21 +123,19 @@ public class JpegLsCodec implements TransferSyntaxCodec {
     }
 
     /**
-     * Sample precision P for encoding. Lossless: Bits Stored, except that fewer than 8 bits in 8-bit
-     * words, up to 8 bits in 16-bit words and signed words wider than Bits Stored are coded as whole
-     * words, as DCMTK and GDCM do (DCMTK's decoder takes P of at least 6 for 8-bit words and above 8
-     * for 16-bit words only). Near-lossless: Bits Stored, so that MAXVAL clamps reconstructed values
-     * into range; signed words wider than Bits Stored are again coded whole.
+     * Sample precision P for encoding. Signed words are coded whole (P = Bits Allocated), as DCMTK
+     * and GDCM do, so that decoders give back the sign-extended words. Unsigned: Bits Stored, so that
+     * MAXVAL clamps near-lossless reconstruction into range; but lossless coding of fewer than 8
+     * bits in 8-bit words, or of at most 8 bits in 16-bit words, uses the whole word like DCMTK and
+     * GDCM, because DCMTK's decoder takes P of at least 6 for 8-bit words and above 8 for 16-bit
+     * words only.
      */
     private static int samplePrecision(ImageDescriptor image, int near) {
-        int stored = Math.max(2, image.bitsStored());
-        if (image.signed() && stored < image.bitsAllocated()) {
+        int stored = image.bitsStored();
+        if (image.signed() || near == 0 && (stored < 8 || image.bitsAllocated() == 16 && stored <= 8)) {
             return image.bitsAllocated();
         }
-        if (near == 0 && (stored < 8 || image.bitsAllocated() == 16 && stored <= 8)) {
-            return image.bitsAllocated();
-        }
-        return stored;
+        return Math.max(2, stored);
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.mosaicpacs.codec.jpegls.internal;
 
+import java.util.Arrays;
+
 import org.mosaicpacs.api.codec.CodecException;
 
 /**
@@ -26,6 +28,8 @@ abstract class ScanCoder {
     final int reset;
     /** 2 NEAR + 1, the quantization step of near-lossless coding. */
     final int step;
+    /** NEAR 0 and MAXVAL 2^P - 1, the common case. */
+    final boolean losslessFullRange;
     /** Gradient quantization table indexed by gradient + MAXVAL. */
     final byte[] quantization;
 
@@ -40,6 +44,8 @@ abstract class ScanCoder {
     final int[] riNn = new int[2];
     /** RUNindex of the component being coded. */
     int runIndex;
+    /** Contexts of the components of one pixel in sample-interleaved lines (at most 4 components per scan). */
+    final int[] pixelContexts = new int[4];
 
     ScanCoder(CodingParameters p, byte[] quantization) {
         this.maxVal = p.maxVal;
@@ -49,6 +55,7 @@ abstract class ScanCoder {
         this.limit = p.limit;
         this.reset = p.reset;
         this.step = 2 * p.near + 1;
+        this.losslessFullRange = p.near == 0 && (p.maxVal & p.maxVal + 1) == 0;
         this.quantization = quantization;
         resetContexts();
     }
@@ -56,13 +63,13 @@ abstract class ScanCoder {
     /** T.87 A.2.1 initialisation, also done after each restart marker. */
     final void resetContexts() {
         int initialA = Math.max(2, (range + 32) / 64);
-        java.util.Arrays.fill(a, initialA);
-        java.util.Arrays.fill(b, 0);
-        java.util.Arrays.fill(c, 0);
-        java.util.Arrays.fill(n, 1);
-        java.util.Arrays.fill(riA, initialA);
-        java.util.Arrays.fill(riN, 1);
-        java.util.Arrays.fill(riNn, 0);
+        Arrays.fill(a, initialA);
+        Arrays.fill(b, 0);
+        Arrays.fill(c, 0);
+        Arrays.fill(n, 1);
+        Arrays.fill(riA, initialA);
+        Arrays.fill(riN, 1);
+        Arrays.fill(riNn, 0);
         runIndex = 0;
     }
 
@@ -98,8 +105,8 @@ abstract class ScanCoder {
             for (int row = 0; row < height; row++) {
                 if (restartInterval > 0 && row > 0 && row % restartInterval == 0) {
                     restart(restarts++ & 7);
-                    java.util.Arrays.fill(prev, 0);
-                    java.util.Arrays.fill(cur, 0);
+                    Arrays.fill(prev, 0);
+                    Arrays.fill(cur, 0);
                     resetContexts();
                 }
                 for (int k = 0; k < ns; k++) {
@@ -124,10 +131,10 @@ abstract class ScanCoder {
                 if (restartInterval > 0 && row > 0 && row % restartInterval == 0) {
                     restart(restarts++ & 7);
                     for (int k = 0; k < ns; k++) {
-                        java.util.Arrays.fill(prev[k], 0);
-                        java.util.Arrays.fill(cur[k], 0);
+                        Arrays.fill(prev[k], 0);
+                        Arrays.fill(cur[k], 0);
                     }
-                    java.util.Arrays.fill(runIndices, 0);
+                    Arrays.fill(runIndices, 0);
                     resetContexts();
                 }
                 for (int k = 0; k < ns; k++) {
@@ -183,6 +190,9 @@ abstract class ScanCoder {
 
     /** Reconstructed sample from prediction and (signed, quantized) error, with modulo and clamping (T.87 A.4.4 and A.5.2 note). */
     final int reconstruct(int px, int errval) {
+        if (losslessFullRange) {
+            return px + errval & maxVal; // RANGE is 2^P: the modulo is a mask
+        }
         int rx = px + errval * step;
         if (rx < -near) {
             rx += range * step;

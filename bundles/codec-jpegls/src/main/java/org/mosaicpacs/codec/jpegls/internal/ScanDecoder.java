@@ -28,7 +28,6 @@ final class ScanDecoder extends ScanCoder {
     private int paddingBits;
     /** Index of the next 0xFF byte at or after pos (or end): bytes before it load without checks. */
     private int nextFF;
-    private final int[] scanQ = new int[4];
 
     ScanDecoder(CodingParameters p, byte[] quantization, byte[] data, int start, int end, SampleSink sink) {
         super(p, quantization);
@@ -40,7 +39,7 @@ final class ScanDecoder extends ScanCoder {
     }
 
     /** The position where the scan data ends: the next marker at or after the last byte read. */
-    int endOfData() throws CodecException {
+    int endOfData() {
         return JpegLsDecoder.findMarker(data, pos, end);
     }
 
@@ -155,28 +154,44 @@ final class ScanDecoder extends ScanCoder {
 
     /** Limited-length Golomb code LG(k, glimit) (T.87 A.5.3). */
     private int readGolomb(int k, int glimit) throws CodecException {
-        if (validBits < 57) {
+        if (validBits < 32) {
             fill();
         }
         int q = Long.numberOfLeadingZeros(cache);
         int escape = glimit - qbpp - 1;
+        if (q < escape && q + 1 + k <= validBits) {
+            // Common case: unary prefix, its terminating 1 and k bits all in the cache.
+            long c = cache << (q + 1);
+            validBits -= q + 1 + k;
+            if (k == 0) {
+                cache = c;
+                return q;
+            }
+            cache = c << k;
+            return q << k | (int) (c >>> (64 - k));
+        }
+        return readGolombSlowly(k, escape);
+    }
+
+    private int readGolombSlowly(int k, int escape) throws CodecException {
+        fill(); // at least 57 bits: more than the longest prefix with its 1 (escape is at most 55)
+        int q = Long.numberOfLeadingZeros(cache);
         if (q < escape) {
             cache <<= q + 1;
             validBits -= q + 1;
-            return k == 0 ? q : (q << k) | readBits(k);
+            return k == 0 ? q : q << k | readBits(k);
         }
         if (q == escape) {
             cache <<= q + 1;
             validBits -= q + 1;
             return readBits(qbpp) + 1;
         }
-        throw corrupt("Golomb code longer than its limit " + glimit);
+        throw corrupt("Golomb code longer than its limit " + (escape + qbpp + 1));
     }
 
     private CodecException corrupt(String what) {
-        return new CodecException(validBits < paddingBits + 64 && exhausted
-                ? "JPEG-LS scan data truncated or corrupt (" + what + ")"
-                : "JPEG-LS scan data corrupt: " + what);
+        return new CodecException((exhausted ? "JPEG-LS scan data truncated or corrupt: " : "JPEG-LS scan data corrupt: ")
+                + what);
     }
 
     /** Regular-mode sample (T.87 A.3 to A.6, decoder); q is the signed context. */
@@ -270,7 +285,7 @@ final class ScanDecoder extends ScanCoder {
 
     @Override
     void codeLineInterleaved(int[] prev, int[] cur, int width, int ns) throws CodecException {
-        int[] qs = scanQ;
+        int[] qs = pixelContexts;
         int end = (width + 1) * ns;
         int i = ns;
         while (i < end) {

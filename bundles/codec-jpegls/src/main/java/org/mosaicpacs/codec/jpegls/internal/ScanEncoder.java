@@ -16,7 +16,6 @@ final class ScanEncoder extends ScanCoder {
     private int bitCount;
     /** The last byte written was 0xFF: the next one carries a stuffed 0 bit and 7 data bits (T.87 A.1). */
     private boolean afterFF;
-    private final int[] scanQ = new int[4];
 
     ScanEncoder(CodingParameters p, byte[] quantization, ByteSink out, SampleSource source) {
         super(p, quantization);
@@ -121,8 +120,13 @@ final class ScanEncoder extends ScanCoder {
         int q = mapped >>> k;
         int escape = glimit - qbpp - 1;
         if (q < escape) {
-            writeZeros(q);
-            writeBits(1 << k | mapped & (1 << k) - 1, k + 1);
+            int length = q + 1 + k;
+            if (length <= 32) {
+                writeBits(1 << k | mapped & (1 << k) - 1, length); // the prefix zeros are leading zeros
+            } else {
+                writeZeros(q);
+                writeBits(1 << k | mapped & (1 << k) - 1, k + 1);
+            }
         } else {
             writeZeros(escape);
             writeBits(1, 1);
@@ -236,7 +240,7 @@ final class ScanEncoder extends ScanCoder {
 
     @Override
     void codeLineInterleaved(int[] prev, int[] cur, int width, int ns) {
-        int[] qs = scanQ;
+        int[] qs = pixelContexts;
         int end = (width + 1) * ns;
         int i = ns;
         while (i < end) {

@@ -24,7 +24,7 @@ import org.mosaicpacs.api.codec.ImageDescriptor;
  */
 class JpegLsCorruptStreamTest {
 
-    private static final Duration FUZZ_BUDGET = Duration.ofSeconds(8);
+    private static final Duration FUZZ_BUDGET = Duration.ofSeconds(5);
 
     /** A real frame and the descriptor that goes with it. */
     private record Sample(String name, String transferSyntax, ImageDescriptor image, byte[] stream) {
@@ -36,7 +36,7 @@ class JpegLsCorruptStreamTest {
     @BeforeAll
     static void collectStreams() throws CodecException {
         for (JpegLsVectors.Vector v : JpegLsVectors.ofKind("compressed")) {
-            if (v.frameLength() <= 1 << 20) { // the small ones: many decodes per second
+            if (v.frameLength() <= 3 << 20) { // not CR and DX: many decodes per second
                 SAMPLES.add(new Sample(v.id(), v.transferSyntax(), v.image(), v.frame(0)));
             }
         }
@@ -68,7 +68,7 @@ class JpegLsCorruptStreamTest {
     void truncatedStreamsAreReported() {
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             for (Sample s : SAMPLES) {
-                int step = Math.max(1, s.stream().length / 97);
+                int step = Math.max(1, s.stream().length / 23);
                 for (int length = 0; length < s.stream().length - 1; length += step) {
                     byte[] cut = Arrays.copyOf(s.stream(), length);
                     assertThatThrownBy(() -> codec.decode(s.transferSyntax(), s.image(), cut))

@@ -82,6 +82,18 @@ final class JpegLsVectors {
         return vectors;
     }
 
+    /**
+     * One vector by id, for the benchmark: the vectors a previous test run left in place, or new
+     * ones when there are none (a forked benchmark JVM should not spend 20 s remaking them).
+     */
+    static synchronized Vector find(String id) {
+        if (vectors == null && Files.exists(directory().resolve("vectors.tsv"))) {
+            vectors = readIndex();
+        }
+        return all().stream().filter(v -> v.id().equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no test vector " + id));
+    }
+
     static List<Vector> ofKind(String kind) {
         return all().stream().filter(v -> v.kind().equals(kind)).toList();
     }

@@ -1,0 +1,316 @@
+package org.mosaicpacs.itests.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.mosaicpacs.testing.Tools;
+
+/**
+ * The real distribution, unpacked from the tar.gz this build produced and run as a separate
+ * process, the way an admin runs it: {@code bin/karaf server}. Ports are free ones chosen per
+ * instance, so tests never collide with a PACS already running on the machine.
+ *
+ * <p>Tests drive it from outside only: DICOM clients (DCMTK, our SCU), HTTP, and the Karaf shell
+ * through {@code bin/client}. {@link #kill()} is a SIGKILL of the JVM, for crash tests.
+ */
+public final class MosaicServer implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+    private final Path home;
+    private final int httpPort;
+    private final int dicomPort;
+    private final int sshPort;
+    private final boolean offline;
+    private Process process;
+
+    private MosaicServer(Path home, boolean offline) {
+        this.home = home;
+        this.offline = offline;
+        this.httpPort = freePort();
+        this.dicomPort = freePort();
+        this.sshPort = freePort();
+    }
+
+    /**
+     * Unpacks the distribution into {@code workDir} (replacing what was there) and configures its
+     * ports. Does not start it.
+     *
+     * @param offline run it in a network namespace of its own with only loopback, and an empty
+     *                home folder, to prove it needs nothing from the network or ~/.m2
+     */
+    public static MosaicServer unpack(Path workDir, boolean offline) {
+        String tarball = System.getProperty("mosaic.distribution");
+        if (tarball == null || !Files.isRegularFile(Path.of(tarball))) {
+            throw new IllegalStateException("system property mosaic.distribution must name the built tar.gz, is " + tarball);
+        }
+        try {
+            deleteRecursively(workDir);
+            Files.createDirectories(workDir);
+            Tools.run(Duration.ofMinutes(2), List.of("tar", "xzf", tarball, "-C", workDir.toString(),
+                    "--strip-components=1")).assertSuccess();
+            MosaicServer server = new MosaicServer(workDir, offline);
+            server.configurePorts();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot unpack the distribution into " + workDir, e);
+        }
+    }
+
+    private void configurePorts() throws IOException {
+        setProperty("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", Integer.toString(httpPort));
+        setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(sshPort));
+        setProperty("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(freePort()));
+        setProperty("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(freePort()));
+        setProperty("etc/org.mosaicpacs.dimse.acceptor.cfg", "port", Integer.toString(dicomPort));
+    }
+
+    /** Sets {@code key = value} in a Karaf configuration file, replacing an existing line. */
+    public void setProperty(String relativeFile, String key, String value) {
+        Path file = home.resolve(relativeFile);
+        try {
+            List<String> lines = Files.exists(file) ? new ArrayList<>(Files.readAllLines(file)) : new ArrayList<>();
+            boolean replaced = false;
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).trim();
+                if (line.startsWith(key + " ") || line.startsWith(key + "=")) {
+                    lines.set(i, key + " = " + value);
+                    replaced = true;
+                }
+            }
+            if (!replaced) {
+                lines.add(key + " = " + value);
+            }
+            Files.write(file, lines);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot edit " + file, e);
+        }
+    }
+
+    /** Starts the server and waits until {@code /api/health} answers 200. */
+    public void start() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("already running");
+        }
+        List<String> command = new ArrayList<>();
+        if (offline) {
+            command.addAll(List.of("unshare", "-n", "sh", "-c", "ip link set lo up && exec bin/karaf server"));
+        } else {
+            command.addAll(List.of("bin/karaf", "server"));
+        }
+        ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()));
+        Map<String, String> env = pb.environment();
+        if (offline) {
+            Path emptyHome = home.resolve("empty-home");
+            try {
+                Files.createDirectories(emptyHome);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            env.put("HOME", emptyHome.toString());
+            env.put("EXTRA_JAVA_OPTS", "-Duser.home=" + emptyHome);
+        }
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + home, e);
+        }
+        awaitHealth();
+    }
+
+    private void awaitHealth() {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Karaf exited with " + process.exitValue() + "; see " + home.resolve("console.log"));
+            }
+            try {
+                HttpResponse<String> response = get("/api/health");
+                if (response.statusCode() == 200) {
+                    return;
+                }
+                last = response.statusCode() + " " + response.body();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            sleep(250);
+        }
+        throw new IllegalStateException("/api/health did not answer 200 within " + START_TIMEOUT + ": " + last
+                + "; see " + home.resolve("data/log/karaf.log"));
+    }
+
+    /**
+     * GET on the server's HTTP port. An offline server lives in its own network namespace, so
+     * the request is made by curl inside that namespace; the answer is the status and body only.
+     */
+    public HttpResponse<String> get(String path) throws IOException {
+        if (offline) {
+            Tools.Result r = Tools.run(Duration.ofSeconds(30), inNamespace(List.of("curl", "-s", "-m", "20",
+                    "-w", "\n%{http_code}", http(path).toString())));
+            if (r.exitCode() != 0) {
+                throw new IOException("curl exit " + r.exitCode() + " " + r.err());
+            }
+            String out = r.out();
+            int nl = out.lastIndexOf('\n');
+            return new CurlResponse(Integer.parseInt(out.substring(nl + 1).trim()), out.substring(0, nl));
+        }
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest request = HttpRequest.newBuilder(http(path)).timeout(Duration.ofSeconds(30)).build();
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** Runs a Karaf shell command through {@code bin/client} and returns what it printed. */
+    public String shell(String command) {
+        // Without a terminal, bin/client reads its commands from stdin in batch mode (-b).
+        Tools.Result result = Tools.run(Duration.ofMinutes(3), inNamespace(List.of(home.resolve("bin/client").toString(),
+                "-a", Integer.toString(sshPort), "-h", "127.0.0.1", "-u", "karaf", "-p", "karaf", "-r", "5", "-d", "2",
+                "-b")), home, Map.of(), command + "\n");
+        String out = result.out();
+        if (result.exitCode() != 0 || out.contains("Error executing command")) {
+            throw new AssertionError("shell command failed: " + command + "\n" + out + result.err());
+        }
+        return out;
+    }
+
+    /** A command prefixed so that it runs in the server's network namespace when offline. */
+    private List<String> inNamespace(List<String> command) {
+        if (!offline) {
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>(List.of("nsenter", "--net=/proc/" + process.pid() + "/ns/net", "--"));
+        wrapped.addAll(command);
+        return wrapped;
+    }
+
+    /** Stops the server the clean way (bin/stop) and waits for the process to end. */
+    public void stop() {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        Tools.run(Duration.ofSeconds(60), inNamespace(List.of(home.resolve("bin/stop").toString())), home, Map.of());
+        waitFor(Duration.ofSeconds(60));
+    }
+
+    /** SIGKILL of the Karaf JVM and its launcher script: a crash, no shutdown hooks run. */
+    public void kill() {
+        if (process == null) {
+            return;
+        }
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        waitFor(Duration.ofSeconds(30));
+    }
+
+    private void waitFor(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public int dicomPort() {
+        return dicomPort;
+    }
+
+    public URI http(String path) {
+        return URI.create("http://127.0.0.1:" + httpPort + path);
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** The status and body of a request made with curl (offline servers). */
+    private record CurlResponse(int statusCode, String body) implements HttpResponse<String> {
+        @Override
+        public HttpRequest request() {
+            throw new UnsupportedOperationException("curl response has no request object");
+        }
+
+        @Override
+        public java.util.Optional<HttpResponse<String>> previousResponse() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public java.net.http.HttpHeaders headers() {
+            return java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true);
+        }
+
+        @Override
+        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public URI uri() {
+            throw new UnsupportedOperationException("curl response has no URI object");
+        }
+
+        @Override
+        public HttpClient.Version version() {
+            return HttpClient.Version.HTTP_1_1;
+        }
+    }
+}
