@@ -8,7 +8,6 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -687,8 +686,10 @@ public final class DataSet {
         return switch (vrs[i]) {
             case FL, OF -> Float.intBitsToFloat(Bytes.s32(b, 4 * k));
             case FD, OD -> Double.longBitsToDouble(Bytes.s64(b, 8 * k));
-            case UV -> Long.toUnsignedString(Bytes.s64(b, 8 * k)).length() > 0
-                    ? new BigDecimal(Long.toUnsignedString(Bytes.s64(b, 8 * k))).doubleValue() : 0;
+            case UV -> {
+                long v = Bytes.s64(b, 8 * k);
+                yield v >= 0 ? v : (double) (v >>> 1) * 2 + (v & 1); // unsigned 64 bit
+            }
             default -> longAt(i, k);
         };
     }
@@ -1071,14 +1072,5 @@ public final class DataSet {
             }
             b.append(text).append(' ').append(ElementDictionary.keywordOf(tags[i])).append('\n');
         }
-    }
-
-    /** The elements as a list of tags (for debugging and tests). */
-    List<Integer> tagList() {
-        List<Integer> l = new ArrayList<>(size);
-        for (int i = 0; i < size; i++) {
-            l.add(tags[i]);
-        }
-        return l;
     }
 }

@@ -74,10 +74,6 @@ public final class Fragments {
         return offsets;
     }
 
-    Object raw(int i) {
-        return fragments.get(i);
-    }
-
     Fragments copy() {
         Fragments f = new Fragments();
         f.fragments.addAll(fragments);

@@ -54,51 +54,13 @@ public final class DicomInput {
         return Math.min(limit - pos, n);
     }
 
-    /** True if no byte is left. */
-    public boolean atEnd() throws IOException {
-        return ensure(1) == 0;
-    }
-
     /** The buffered byte at pos + i (after {@link #ensure}). */
     public int peek(int i) {
         return buf[pos + i] & 0xFF;
     }
 
-    public byte[] buffer() {
-        return buf;
-    }
-
-    public int bufferPos() {
-        return pos;
-    }
-
     public void advance(int n) {
         pos += n;
-    }
-
-    public void readFully(byte[] b, int off, int len) throws IOException {
-        while (len > 0) {
-            if (pos == limit) {
-                if (len >= buf.length) {
-                    int r = in.read(b, off, len);
-                    if (r < 0) {
-                        throw new EOFException();
-                    }
-                    base += r;
-                    off += r;
-                    len -= r;
-                    continue;
-                }
-                if (ensure(1) == 0) {
-                    throw new EOFException();
-                }
-            }
-            int n = Math.min(len, limit - pos);
-            System.arraycopy(buf, pos, b, off, n);
-            pos += n;
-            off += n;
-            len -= n;
-        }
     }
 
     /** Reads up to len bytes; -1 at the end. */

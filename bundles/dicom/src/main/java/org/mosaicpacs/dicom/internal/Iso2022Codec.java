@@ -6,7 +6,6 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -199,10 +198,5 @@ public final class Iso2022Codec {
                 }
                 return b.length == 1 && (b[0] & 0xFF) >= 0xA0 ? b : null;
         }
-    }
-
-    /** Decodes bytes that use no code extensions with the ISO 8859-1 fallback of the default repertoire. */
-    static String latin1(byte[] b, int off, int len) {
-        return new String(b, off, len, StandardCharsets.ISO_8859_1);
     }
 }

@@ -191,6 +191,30 @@ class StreamingTest {
     }
 
     @Test
+    void encapsulatedPixelDataWithExtendedOffsetTableRoundTrips() throws IOException {
+        DataSet ds = new DataSet();
+        ds.setString(Tag.NumberOfFrames, VR.IS, "2");
+        ds.setLong(Tag.ExtendedOffsetTable, VR.OV, 0, 12);
+        ds.setLong(Tag.ExtendedOffsetTableLengths, VR.OV, 4, 3);
+        Fragments fragments = new Fragments().add(new byte[0]).add(new byte[] {1, 2, 3, 4}).add(new byte[] {5, 6, 7});
+        ds.setFragments(Tag.PixelData, VR.OB, fragments);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TransferSyntax jpeg2000 = TransferSyntax.of(UID.JPEG2000);
+        try (DicomWriter w = DicomWriter.create(bytes, jpeg2000, WriteOptions.defaults())) {
+            w.writeDataSet(ds);
+        }
+        try (DicomReader r = DicomReader.open(network(bytes.toByteArray()), jpeg2000, ReadOptions.loadAll())) {
+            DataSet back = r.readDataSet();
+            assertThat(back.getLongs(Tag.ExtendedOffsetTable)).containsExactly(0, 12);
+            assertThat(back.getLongs(Tag.ExtendedOffsetTableLengths)).containsExactly(4, 3);
+            Fragments f = back.getFragments(Tag.PixelData);
+            assertThat(f.size()).isEqualTo(3);
+            assertThat(f.bytes(2)).containsExactly(5, 6, 7, 0); // fragments are padded to even length
+            assertThat(back.vr(Tag.PixelData)).isEqualTo(VR.OB);
+        }
+    }
+
+    @Test
     void aBogusLengthIsReportedNotAllocated(@TempDir Path dir) throws IOException {
         // (0010,0010) written as UT with length 0xFFFFFFF0, followed by a few bytes
         byte[] bytes = {0x10, 0x00, 0x10, 0x00, 'U', 'T', 0, 0, (byte) 0xF0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,

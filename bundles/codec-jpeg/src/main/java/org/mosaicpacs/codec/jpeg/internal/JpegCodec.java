@@ -35,6 +35,8 @@ public final class JpegCodec implements TransferSyntaxCodec {
     static final String JPEG_LOSSLESS = "1.2.840.10008.1.2.4.57";
     static final String JPEG_LOSSLESS_SV1 = "1.2.840.10008.1.2.4.70";
 
+    /** Native frames live in one Java array; planes of 32-bit samples must fit one as well. */
+    private static final long MAX_FRAME_LENGTH = Integer.MAX_VALUE / 8;
     private static final Set<String> LOSSY_INPUT = Set.of("MONOCHROME1", "MONOCHROME2", "RGB", "YBR_FULL");
     private static final Set<String> LOSSLESS_INPUT = Set.of("MONOCHROME1", "MONOCHROME2", "PALETTE COLOR", "RGB",
             "YBR_FULL");
@@ -115,6 +117,9 @@ public final class JpegCodec implements TransferSyntaxCodec {
         }
         String pi = image.photometricInterpretation().trim();
         boolean lossless = JPEG_LOSSLESS.equals(ts) || JPEG_LOSSLESS_SV1.equals(ts);
+        if (image.frameLength() > MAX_FRAME_LENGTH) {
+            return "a frame of " + image.frameLength() + " bytes is too large for one array";
+        }
         if (!(lossless ? LOSSLESS_INPUT : LOSSY_INPUT).contains(pi)
                 || spp == 1 && (pi.equals("RGB") || pi.equals("YBR_FULL"))
                 || spp == 3 && (pi.startsWith("MONOCHROME") || pi.equals("PALETTE COLOR"))) {
@@ -140,6 +145,9 @@ public final class JpegCodec implements TransferSyntaxCodec {
         if (!canDecode(transferSyntaxUid, image)) {
             throw new CodecException("cannot decode " + transferSyntaxUid + " with " + image.samplesPerPixel()
                     + " samples of " + image.bitsAllocated() + " bits");
+        }
+        if (image.frameLength() > MAX_FRAME_LENGTH) {
+            throw new CodecException("frame of " + image.frameLength() + " bytes is too large for one array");
         }
         try {
             return JpegDecoder.decode(frame, image, settings.ybrToRgb());

@@ -247,7 +247,7 @@ final class JpegDecoder {
         }
     }
 
-    private void layoutComponents() {
+    private void layoutComponents() throws CodecException {
         int unit = lossless ? 1 : 8;
         mcusPerLine = ceilDiv(width, unit * maxH);
         mcuRows = ceilDiv(height, unit * maxV);
@@ -256,6 +256,9 @@ final class JpegDecoder {
             c.height = ceilDiv(height * c.v, maxV);
             c.stride = mcusPerLine * c.h * unit;
             c.rows = mcuRows * c.v * unit;
+            if ((long) c.stride * c.rows > Integer.MAX_VALUE - 8) {
+                throw new CodecException("JPEG frame of " + width + "x" + height + " is too large to decode");
+            }
         }
     }
 

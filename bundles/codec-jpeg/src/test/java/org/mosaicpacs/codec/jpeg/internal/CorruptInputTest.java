@@ -17,6 +17,7 @@ import org.mosaicpacs.api.codec.CodecException;
 import org.mosaicpacs.api.codec.EncodeOptions;
 import org.mosaicpacs.api.codec.ImageDescriptor;
 import org.mosaicpacs.testing.TestData;
+import org.opentest4j.TestAbortedException;
 
 /**
  * A seeded fuzz loop over mutated real streams (pydicom's JPEG files and the corpus' DCMTK- and
@@ -35,20 +36,11 @@ class CorruptInputTest {
 
     @BeforeAll
     static void collectSeeds() throws Exception {
-        List<Path> files = new ArrayList<>(TestData.realDicomFiles());
-        for (Path p : TestVectors.corpusJpegFiles()) {
-            String name = p.getFileName().toString();
-            if (name.startsWith("MR")) { // DCMTK and GDCM, extended and lossless; the others are larger
-                files.add(p);
-            }
-        }
-        Path work = TestVectors.workDir("fuzz-seeds");
-        TestVectors.run("frames", work, files);
-        for (JsonNode e : TestVectors.readJson(work.resolve("references.json"))) {
-            if (e.get("frame").asInt() == 0) {
-                SEEDS.add(new Seed(e.get("source").asText(), e.get("transferSyntax").asText(),
-                        TestVectors.descriptor(e.get("image")), TestVectors.read(work.resolve(e.get("jpeg").asText()))));
-            }
+        try {
+            collectRealSeeds();
+        } catch (TestAbortedException e) {
+            // pydicom or the corpus tools are missing in a bare build: fuzz our own streams only
+            System.out.println("fuzz: no real streams (" + e.getMessage() + ")");
         }
         JpegCodec codec = new JpegCodec(JpegCodec.Settings.DEFAULT);
         ImageDescriptor gray = new ImageDescriptor(24, 40, 1, 16, 12, 11, false, "MONOCHROME2", 0);
@@ -62,9 +54,26 @@ class CorruptInputTest {
         SEEDS.add(new Seed("own colour baseline", JpegCodec.JPEG_BASELINE, colour.image(), colour.data()));
     }
 
+    private static void collectRealSeeds() {
+        List<Path> files = new ArrayList<>(TestData.realDicomFiles());
+        for (Path p : TestVectors.corpusJpegFiles()) {
+            if (p.getFileName().toString().startsWith("MR")) { // DCMTK and GDCM, extended and lossless
+                files.add(p);
+            }
+        }
+        Path work = TestVectors.workDir("fuzz-seeds");
+        TestVectors.run("frames", work, files);
+        for (JsonNode e : TestVectors.readJson(work.resolve("references.json"))) {
+            if (e.get("frame").asInt() == 0) {
+                SEEDS.add(new Seed(e.get("source").asText(), e.get("transferSyntax").asText(),
+                        TestVectors.descriptor(e.get("image")), TestVectors.read(work.resolve(e.get("jpeg").asText()))));
+            }
+        }
+        assertThat(SEEDS).hasSizeGreaterThan(15);
+    }
+
     @Test
     void mutatedStreamsFailCleanlyAndNeverHang() {
-        assertThat(SEEDS).hasSizeGreaterThan(20);
         JpegCodec codec = new JpegCodec(JpegCodec.Settings.DEFAULT);
         Random random = new Random(20240611L);
         int[] outcome = new int[2];

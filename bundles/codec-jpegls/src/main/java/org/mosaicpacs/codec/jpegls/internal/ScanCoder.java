@@ -171,15 +171,24 @@ abstract class ScanCoder {
         return ra + rb - rc;
     }
 
-    /** Golomb parameter k of a regular context (T.87 A.5.1); bounded so corrupt statistics cannot loop. */
+    /** Golomb parameter k of a regular context (T.87 A.5.1). */
     final int golombK(int q) {
-        int nq = n[q];
-        int aq = a[q];
-        int k = 0;
-        while ((nq << k) < aq && k < 24) {
+        return golombK(n[q], a[q]);
+    }
+
+    /**
+     * The least k with N * 2^k >= A (T.87 code segment A.10), from the bit lengths instead of a
+     * loop; capped, as only corrupt data gives more than 17.
+     */
+    static int golombK(int n, int a) {
+        int k = Integer.numberOfLeadingZeros(n) - Integer.numberOfLeadingZeros(a);
+        if (k <= 0) {
+            return k == 0 && n < a ? 1 : 0;
+        }
+        if ((long) n << k < a) {
             k++;
         }
-        return k;
+        return Math.min(k, 24);
     }
 
     /** Prediction corrected by C[Q] and clamped (T.87 A.4.2). */
@@ -237,13 +246,7 @@ abstract class ScanCoder {
 
     /** Golomb parameter of a run-interruption context (T.87 A.7.2.1, TEMP). */
     final int riGolombK(int riType) {
-        int temp = riA[riType] + ((riN[riType] >> 1) & -riType);
-        int nq = riN[riType];
-        int k = 0;
-        while ((nq << k) < temp && k < 24) {
-            k++;
-        }
-        return k;
+        return golombK(riN[riType], riA[riType] + ((riN[riType] >> 1) & -riType));
     }
 
     /** Run-interruption context update (T.87 A.7.2.2). */

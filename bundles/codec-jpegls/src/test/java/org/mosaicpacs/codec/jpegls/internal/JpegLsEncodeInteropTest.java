@@ -44,7 +44,7 @@ class JpegLsEncodeInteropTest {
         for (JpegLsVectors.Vector v : JpegLsVectors.ofKind("original")) {
             encodeWithCodec(codec, dir, v, JpegLsCodec.JPEG_LS_LOSSLESS, 0);
             encodeWithCodec(codec, dir, v, JpegLsCodec.JPEG_LS_NEAR_LOSSLESS, 2);
-            if (v.image().bitsStored() >= 12) {
+            if (v.image().bitsStored() >= 12 && v.frameLength() <= 1 << 20) {
                 encodeWithCodec(codec, dir, v, JpegLsCodec.JPEG_LS_NEAR_LOSSLESS, 10);
             }
             boolean unsigned = !v.image().signed();

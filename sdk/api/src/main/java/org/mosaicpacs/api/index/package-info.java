@@ -1,0 +1,12 @@
+/**
+ * The archive index: what is stored where, and the queries C-FIND, QIDO-RS and the worklist run.
+ *
+ * <p>One implementation ({@code index-jdbc}) serves both Derby and PostgreSQL; the matching rules
+ * of PS3.4 C.2.2.2 live in it once, so C-FIND and QIDO-RS give the same answers.
+ */
+@Export
+@Version("1.0.0")
+package org.mosaicpacs.api.index;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,35 @@
+package org.mosaicpacs.api.storage;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A new object being written. The caller writes the bytes to {@link #stream()}, then either
+ * {@link #commit()}s, after which the object is durable and visible under its key, or
+ * {@link #close()}s without committing, after which nothing of it remains. Until commit no
+ * reader can see a partial object, and a crash at any point leaves either the whole object or
+ * none (a leftover temporary file is removed by the backend on its next start).
+ *
+ * <p>Not thread-safe: one writer belongs to one ingest.
+ */
+@ConsumerType
+public interface ObjectWriter extends AutoCloseable {
+
+    /** Where the object's bytes go. Closing this stream does not commit. */
+    OutputStream stream();
+
+    /**
+     * Makes the object durable (flushed to stable storage) and visible under its key, replacing
+     * an object with the same key.
+     *
+     * @return the stored object with its size and checksum
+     * @throws StorageException when the bytes cannot be made durable; nothing is visible then
+     */
+    StoredObject commit() throws IOException;
+
+    /** Discards the object unless it was committed. Never throws for an already committed writer. */
+    @Override
+    void close() throws IOException;
+}
