@@ -39,17 +39,19 @@ public record AAssociateRq(int protocolVersion, String calledAeTitle, String cal
         }
     }
 
-    /** Checks an AE title: 1 to 16 characters of ISO 646 without backslash or control characters (PS3.5 6.2). */
+    /**
+     * Checks an AE title: 1 to 16 characters, not all spaces, no control characters (PS3.5 6.2).
+     * Received titles are checked the same way, so a malformed one is a protocol error.
+     */
     public static void checkAeTitle(String aeTitle, String which) {
         Objects.requireNonNull(aeTitle, which + " AE title");
-        String t = aeTitle.strip();
-        if (t.isEmpty() || aeTitle.length() > 16) {
+        if (aeTitle.isBlank() || aeTitle.length() > 16) {
             throw new IllegalArgumentException(which + " AE title must have 1 to 16 significant characters: '" + aeTitle + "'");
         }
         for (int i = 0; i < aeTitle.length(); i++) {
             char c = aeTitle.charAt(i);
-            if (c < 0x20 || c > 0x7E || c == '\\') {
-                throw new IllegalArgumentException(which + " AE title has a character not allowed in an AE: '" + aeTitle + "'");
+            if (c < 0x20 || c == 0x7F) {
+                throw new IllegalArgumentException(which + " AE title has a control character: '" + aeTitle + "'");
             }
         }
     }
