@@ -218,7 +218,7 @@ def verify(directory):
                 original = f.read()
             for tool in TOOLS:
                 try:
-                    rds, data = reference_decode(tool, src, tmp)
+                    _, data = reference_decode(tool, src, tmp)
                     results.append([enc["id"], tool] + compare(v, original, data, int(enc["near"])))
                 except Exception as e:
                     results.append([enc["id"], tool, "error", str(e).replace("\t", " ").replace("\n", " ")])

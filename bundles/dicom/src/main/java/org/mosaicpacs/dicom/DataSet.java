@@ -42,7 +42,8 @@ import org.mosaicpacs.dicom.internal.DateTimes;
  *
  * <h2>Equality</h2>
  * Two data sets are equal if they have the same tags, VRs and values, text compared after
- * decoding (so equal text read in different character sets is equal) and bulk data by reference.
+ * decoding (so equal text read in different character sets is equal), IS and DS values as
+ * numbers, and bulk data by reference.
  */
 public final class DataSet {
 
@@ -1021,12 +1022,38 @@ public final class DataSet {
         Object a = values[i];
         Object b = other.values[i];
         if (vrs[i].isText() && !(a instanceof BulkData) && !(b instanceof BulkData)) {
-            return trim(decodeText(i), vrs[i]).equals(trim(other.decodeText(i), vrs[i]));
+            String x = trim(decodeText(i), vrs[i]);
+            String y = trim(other.decodeText(i), vrs[i]);
+            return x.equals(y) || (vrs[i] == VR.DS || vrs[i] == VR.IS) && sameNumbers(x, y);
         }
         if (a instanceof byte[] x) {
             return b instanceof byte[] y && Arrays.equals(x, y);
         }
         return Objects.equals(a, b);
+    }
+
+    /** IS and DS values are equal if their numbers are: "1.50" is "+1.5" (PS3.5 6.2). */
+    private static boolean sameNumbers(String x, String y) {
+        String[] a = x.split("\\\\", -1);
+        String[] b = y.split("\\\\", -1);
+        if (a.length != b.length) {
+            return false;
+        }
+        for (int k = 0; k < a.length; k++) {
+            String p = a[k].strip();
+            String q = b[k].strip();
+            if (!p.equals(q)) {
+                try {
+                    if (new BigDecimal(p.startsWith("+") ? p.substring(1) : p)
+                            .compareTo(new BigDecimal(q.startsWith("+") ? q.substring(1) : q)) != 0) {
+                        return false;
+                    }
+                } catch (NumberFormatException e) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.List;
 public final class Fragments {
 
     private final List<Object> fragments = new ArrayList<>();
+    private BulkData source;
     private boolean readOnly;
 
     /** Empty encapsulated pixel data: add the Basic Offset Table first. */
@@ -62,6 +63,22 @@ public final class Fragments {
         return f instanceof byte[] b ? b.length : ((BulkData) f).length();
     }
 
+    /**
+     * Where the whole encapsulated value (every item with its header, without the Sequence
+     * Delimitation Item) lies in its source, if it was read by reference; null otherwise. DICOM
+     * JSON and XML refer to encapsulated Pixel Data as this one range (PS3.18 F.2.6).
+     */
+    public BulkData source() {
+        return source;
+    }
+
+    /** Records where the encapsulated value lies in its source; see {@link #source()}. */
+    public Fragments setSource(BulkData source) {
+        checkWritable();
+        this.source = source;
+        return this;
+    }
+
     /** The Basic Offset Table as offsets (unsigned 32-bit) of each frame's first fragment; empty if absent or not in memory. */
     public long[] basicOffsetTable() {
         if (fragments.isEmpty() || !(fragments.get(0) instanceof byte[] b)) {
@@ -77,6 +94,7 @@ public final class Fragments {
     Fragments copy() {
         Fragments f = new Fragments();
         f.fragments.addAll(fragments);
+        f.source = source;
         return f;
     }
 

@@ -737,6 +737,7 @@ public final class DicomReader implements Closeable {
         DataSet ds = target;
         ArrayDeque<Sequence> sequences = new ArrayDeque<>();
         Fragments fragments = null;
+        long fragmentsStart = -1;
         while (true) {
             Event e = next();
             if (frame.depth == 0 && stop != StopCondition.NEVER && isElementStart(e)
@@ -757,9 +758,16 @@ public final class DicomReader implements Closeable {
                 case FRAGMENTS_START -> {
                     fragments = new Fragments();
                     ds.setFragments(tag, vr, fragments);
+                    fragmentsStart = options.bulkDataMode() == BulkDataMode.REFERENCE && sourceUri != null
+                            && !in.isInflating() ? valuePosition : -1;
                 }
                 case FRAGMENT -> readFragment(fragments);
-                case FRAGMENTS_END -> fragments = null;
+                case FRAGMENTS_END -> {
+                    if (fragmentsStart >= 0) {
+                        fragments.setSource(new BulkData(sourceUri, fragmentsStart, headerPosition - fragmentsStart, false));
+                    }
+                    fragments = null;
+                }
                 case END -> {
                     return;
                 }

@@ -416,6 +416,7 @@ public final class DicomWriter implements Closeable, Flushable {
                 itemHeader(Tags.SEQUENCE_DELIMITATION, 0);
             } else if (v instanceof BulkData bulk) {
                 checkNativePixelData(tag);
+                requireLength(bulk);
                 long len = bulk.length();
                 header(tag, fitVR(vr, len + (len & 1)), len + (len & 1));
                 copyBulk(bulk, vr);
@@ -432,6 +433,13 @@ public final class DicomWriter implements Closeable, Flushable {
             }
         }
 
+        private void requireLength(BulkData bulk) {
+            if (!bulk.hasLength()) {
+                throw new IllegalArgumentException("the length of bulk data " + bulk.uri()
+                        + " is unknown (a BulkDataURI from DICOM JSON or XML): resolve it before writing DICOM");
+            }
+        }
+
         private void checkNativePixelData(int tag) {
             if (tag == Tag.PixelData && transferSyntax.encapsulated()) {
                 throw new IllegalArgumentException("native Pixel Data cannot be written in " + transferSyntax.name()
@@ -440,6 +448,7 @@ public final class DicomWriter implements Closeable, Flushable {
         }
 
         private void copyBulk(BulkData bulk, VR vr) throws IOException {
+            requireLength(bulk);
             try (InputStream in = options.bulkDataResolver().open(bulk)) {
                 copyValue(in, bulk.length(), vr, bulk.bigEndian());
             }

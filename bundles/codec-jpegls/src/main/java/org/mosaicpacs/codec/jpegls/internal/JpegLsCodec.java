@@ -19,9 +19,10 @@ import org.osgi.service.component.annotations.Component;
  * restart markers and SPIFF headers, into Bits Allocated 8 or 16, colour by pixel. Encodes 1
  * component as one scan and 3 components sample-interleaved (ILV 2, as GDCM does).
  *
- * <p>Signed pixels (Pixel Representation 1) are coded as the unsigned bit pattern of their words,
- * as DCMTK (CharLS) and GDCM do: with Bits Stored less than Bits Allocated the whole
- * sign-extended word is coded (P = Bits Allocated), so decoders restore it exactly. Near-lossless
+ * <p>Signed pixels (Pixel Representation 1) are coded as the unsigned bit pattern of their whole
+ * words (P = Bits Allocated), as DCMTK (CharLS) and GDCM do, so decoders restore sign-extended
+ * words exactly; decoding a stream with P below Bits Allocated does not sign-extend either, again
+ * like DCMTK and GDCM. Near-lossless
  * coding of signed pixels keeps NEAR only if no sample lies within NEAR of the most negative or
  * most positive value: in the bit pattern those two are neighbours, and an error of NEAR there
  * would turn one into the other; such a frame is coded losslessly instead (and not marked lossy).

@@ -33,11 +33,8 @@ abstract class ScanCoder {
     /** Gradient quantization table indexed by gradient + MAXVAL. */
     final byte[] quantization;
 
-    // Regular-mode context variables A, B, C, N (T.87 A.2.1), indexed by context 0..364.
-    final int[] a = new int[CONTEXTS];
-    final int[] b = new int[CONTEXTS];
-    final int[] c = new int[CONTEXTS];
-    final int[] n = new int[CONTEXTS];
+    /** Regular-mode context variables (T.87 A.2.1): A, B, C, N of context q at 4q .. 4q+3, together for locality. */
+    final int[] contexts = new int[CONTEXTS * 4];
     // Run-interruption context variables (contexts 365 and 366), indexed by RItype.
     final int[] riA = new int[2];
     final int[] riN = new int[2];
@@ -63,10 +60,12 @@ abstract class ScanCoder {
     /** T.87 A.2.1 initialisation, also done after each restart marker. */
     final void resetContexts() {
         int initialA = Math.max(2, (range + 32) / 64);
-        Arrays.fill(a, initialA);
-        Arrays.fill(b, 0);
-        Arrays.fill(c, 0);
-        Arrays.fill(n, 1);
+        for (int q = 0; q < CONTEXTS; q++) {
+            contexts[4 * q] = initialA;
+            contexts[4 * q + 1] = 0;
+            contexts[4 * q + 2] = 0;
+            contexts[4 * q + 3] = 1;
+        }
         Arrays.fill(riA, initialA);
         Arrays.fill(riN, 1);
         Arrays.fill(riNn, 0);
@@ -173,7 +172,7 @@ abstract class ScanCoder {
 
     /** Golomb parameter k of a regular context (T.87 A.5.1). */
     final int golombK(int q) {
-        return golombK(n[q], a[q]);
+        return golombK(contexts[4 * q + 3], contexts[4 * q]);
     }
 
     /**
@@ -193,7 +192,7 @@ abstract class ScanCoder {
 
     /** Prediction corrected by C[Q] and clamped (T.87 A.4.2). */
     final int correctPrediction(int px, int q, int sign) {
-        int corrected = px + ((c[q] ^ sign) - sign);
+        int corrected = px + ((contexts[4 * q + 2] ^ sign) - sign);
         return corrected < 0 ? 0 : corrected > maxVal ? maxVal : corrected;
     }
 
@@ -213,9 +212,12 @@ abstract class ScanCoder {
 
     /** Context variables update and bias correction (T.87 A.6.1 and A.6.2). */
     final void updateRegular(int q, int errval) {
-        int aq = a[q] + Math.abs(errval);
-        int bq = b[q] + errval * step;
-        int nq = n[q];
+        int[] ctx = contexts;
+        int i = 4 * q;
+        int aq = ctx[i] + Math.abs(errval);
+        int bq = ctx[i + 1] + errval * step;
+        int cq = ctx[i + 2];
+        int nq = ctx[i + 3];
         if (nq == reset) {
             aq >>= 1;
             bq >>= 1;
@@ -224,24 +226,25 @@ abstract class ScanCoder {
         nq++;
         if (bq <= -nq) {
             bq += nq;
-            if (c[q] > MIN_C) {
-                c[q]--;
+            if (cq > MIN_C) {
+                cq--;
             }
             if (bq <= -nq) {
                 bq = -nq + 1;
             }
         } else if (bq > 0) {
             bq -= nq;
-            if (c[q] < MAX_C) {
-                c[q]++;
+            if (cq < MAX_C) {
+                cq++;
             }
             if (bq > 0) {
                 bq = 0;
             }
         }
-        a[q] = aq;
-        b[q] = bq;
-        n[q] = nq;
+        ctx[i] = aq;
+        ctx[i + 1] = bq;
+        ctx[i + 2] = cq;
+        ctx[i + 3] = nq;
     }
 
     /** Golomb parameter of a run-interruption context (T.87 A.7.2.1, TEMP). */
@@ -265,6 +268,6 @@ abstract class ScanCoder {
 
     /** Whether the error-mapping of T.87 A.5.2 swaps signs for this regular context (lossless, k 0, negative bias). */
     final boolean invertedMapping(int q, int k) {
-        return k == 0 && near == 0 && 2 * b[q] <= -n[q];
+        return k == 0 && near == 0 && 2 * contexts[4 * q + 1] <= -contexts[4 * q + 3];
     }
 }

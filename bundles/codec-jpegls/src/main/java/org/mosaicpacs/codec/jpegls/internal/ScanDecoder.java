@@ -92,6 +92,11 @@ final class ScanDecoder extends ScanCoder {
                 return;
             }
         }
+        fillSlowly();
+    }
+
+    /** Byte by byte, with the 0xFF rules of T.87 A.1 and padding past the end; kept out of the hot path. */
+    private void fillSlowly() {
         while (validBits <= 56) {
             if (!exhausted && pos < end) {
                 int v = data[pos] & 0xFF;

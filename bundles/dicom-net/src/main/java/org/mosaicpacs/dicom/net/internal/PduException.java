@@ -20,6 +20,11 @@ public final class PduException extends IOException {
         this.abortReason = abortReason;
     }
 
+    public PduException(int abortReason, String message, Throwable cause) {
+        super(message, cause);
+        this.abortReason = abortReason;
+    }
+
     /** An {@link AAbort} reason code for the provider-initiated abort. */
     public int abortReason() {
         return abortReason;

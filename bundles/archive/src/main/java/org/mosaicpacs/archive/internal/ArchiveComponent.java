@@ -1,0 +1,210 @@
+package org.mosaicpacs.archive.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.mosaicpacs.api.archive.Archive;
+import org.mosaicpacs.api.archive.ArchiveEvents;
+import org.mosaicpacs.api.archive.ArchiveException;
+import org.mosaicpacs.api.archive.ArchiveException.Reason;
+import org.mosaicpacs.api.archive.StoreRequest;
+import org.mosaicpacs.api.archive.StoreResult;
+import org.mosaicpacs.api.archive.StoredInstance;
+import org.mosaicpacs.api.index.ArchiveIndex;
+import org.mosaicpacs.api.index.IndexException;
+import org.mosaicpacs.api.index.InstanceRecord;
+import org.mosaicpacs.api.index.RecordOutcome;
+import org.mosaicpacs.api.storage.StorageBackend;
+import org.mosaicpacs.dicom.Tag;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Archive} service: ingest, read-back and events. Storage backends are collected from
+ * the whiteboard by their {@value StorageBackend#ID_PROPERTY}; configuration names the one that
+ * receives new objects, and every backend an indexed object lives in stays readable.
+ */
+@Component(service = Archive.class, configurationPid = ArchiveComponent.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = ArchiveComponent.Config.class)
+public class ArchiveComponent implements Archive {
+
+    static final String PID = "org.mosaicpacs.archive";
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveComponent.class);
+
+    @ObjectClassDefinition(name = "Mosaic archive", description = "How objects are stored: backend, duplicates, coercion.")
+    public @interface Config {
+
+        @AttributeDefinition(name = "Storage backend", description = "The mosaic.storage.id of the backend new objects go to.")
+        String storageId() default "fs";
+
+        @AttributeDefinition(name = "Duplicate policy", description = "An instance already stored is REJECTed "
+                + "(C-STORE failure), IGNOREd (success, the stored copy stays) or REPLACEd.")
+        DuplicatePolicy duplicatePolicy() default DuplicatePolicy.IGNORE;
+
+        @AttributeDefinition(name = "Coercion rules", description = "[AE|]Keyword=value, [AE|]Keyword?=value (only if "
+                + "absent), [AE|]-Keyword (remove); groups 0008-0020 only.")
+        String[] coercions() default {};
+
+        @AttributeDefinition(name = "Study stable time (s)", description = "A study is announced stable after this "
+                + "long without a new instance.")
+        long studyStableSeconds() default 60;
+
+        @AttributeDefinition(name = "Header memory limit (MB)", description = "The most bytes of a data set's "
+                + "identification part held in memory while its destination is decided.")
+        long headerLimitMB() default 64;
+    }
+
+    private final ArchiveIndex index;
+    private final EventAdmin events;
+    private final Map<String, StorageBackend> storages = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler;
+    private final Ingest ingest;
+    private final StudyStableTracker stable;
+
+    @Activate
+    public ArchiveComponent(@Reference ArchiveIndex index, @Reference EventAdmin events, Config config) {
+        this.index = index;
+        this.events = events;
+        ArchiveSettings settings = ArchiveSettings.of(config);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mosaic-archive-study-stable");
+            t.setDaemon(true);
+            return t;
+        });
+        this.ingest = new Ingest(index, storages::get, settings, Clock.systemUTC());
+        this.stable = new StudyStableTracker(scheduler, settings.studyStableMillis(), this::postStable);
+        LOG.info("Archive storing to '{}', duplicates {}, {} coercion rule(s), study stable after {} s",
+                settings.storageId(), settings.duplicatePolicy(), settings.coercions().size(), config.studyStableSeconds());
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        scheduler.shutdownNow();
+        scheduler.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addStorage(StorageBackend backend, Map<String, Object> properties) {
+        String id = String.valueOf(properties.getOrDefault(StorageBackend.ID_PROPERTY, backend.id()));
+        storages.put(id, backend);
+    }
+
+    void removeStorage(StorageBackend backend, Map<String, Object> properties) {
+        storages.values().removeIf(b -> b == backend);
+    }
+
+    @Override
+    public StoreResult store(StoreRequest request, InputStream stream) throws ArchiveException {
+        Ingest.Stored stored = ingest.store(request, stream);
+        if (stored.outcome() == null) {
+            return new StoreResult(StoreResult.Outcome.DUPLICATE_IGNORED, stored.existing(), stored.warnings());
+        }
+        RecordOutcome outcome = stored.outcome();
+        InstanceRecord record = outcome.instance();
+        String modality = stored.header().getString(Tag.Modality);
+        postStored(request, record, stored, outcome, modality);
+        stable.instanceStored(record.studyInstanceUid(), modality, outcome.studyInstanceCount(), request.callingAeTitle());
+        return new StoreResult(outcome.replaced() != null ? StoreResult.Outcome.REPLACED : StoreResult.Outcome.STORED,
+                record, stored.warnings());
+    }
+
+    private void postStored(StoreRequest request, InstanceRecord record, Ingest.Stored stored, RecordOutcome outcome,
+                            String modality) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ArchiveEvents.STUDY_INSTANCE_UID, record.studyInstanceUid());
+        props.put(ArchiveEvents.SERIES_INSTANCE_UID, record.seriesInstanceUid());
+        props.put(ArchiveEvents.SOP_INSTANCE_UID, record.sopInstanceUid());
+        props.put(ArchiveEvents.SOP_CLASS_UID, record.sopClassUid());
+        props.put(ArchiveEvents.SOURCE, request.source());
+        putIfPresent(props, ArchiveEvents.MODALITY, modality);
+        putIfPresent(props, ArchiveEvents.BODY_PART, stored.header().getString(Tag.BodyPartExamined));
+        putIfPresent(props, ArchiveEvents.CALLING_AE_TITLE, request.callingAeTitle());
+        events.postEvent(new Event(ArchiveEvents.INSTANCE_STORED, props));
+
+        Map<String, Object> series = new HashMap<>();
+        series.put(ArchiveEvents.STUDY_INSTANCE_UID, record.studyInstanceUid());
+        series.put(ArchiveEvents.SERIES_INSTANCE_UID, record.seriesInstanceUid());
+        series.put(ArchiveEvents.INSTANCE_COUNT, outcome.seriesInstanceCount());
+        putIfPresent(series, ArchiveEvents.MODALITY, modality);
+        events.postEvent(new Event(ArchiveEvents.SERIES_UPDATED, series));
+
+        Map<String, Object> study = new HashMap<>();
+        study.put(ArchiveEvents.STUDY_INSTANCE_UID, record.studyInstanceUid());
+        study.put(ArchiveEvents.INSTANCE_COUNT, outcome.studyInstanceCount());
+        events.postEvent(new Event(ArchiveEvents.STUDY_UPDATED, study));
+    }
+
+    private void postStable(StudyStableTracker.StableStudy s) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ArchiveEvents.STUDY_INSTANCE_UID, s.studyInstanceUid());
+        props.put(ArchiveEvents.MODALITIES, s.modalities().toArray(String[]::new));
+        props.put(ArchiveEvents.INSTANCE_COUNT, s.instanceCount());
+        putIfPresent(props, ArchiveEvents.CALLING_AE_TITLE, s.lastCallingAe());
+        events.postEvent(new Event(ArchiveEvents.STUDY_STABLE, props));
+    }
+
+    private static void putIfPresent(Map<String, Object> props, String key, String value) {
+        if (value != null && !value.isBlank()) {
+            props.put(key, value);
+        }
+    }
+
+    @Override
+    public StoredInstance open(String sopInstanceUid) throws ArchiveException {
+        InstanceRecord record;
+        try {
+            record = index.findInstance(sopInstanceUid)
+                    .orElseThrow(() -> new ArchiveException(Reason.NOT_FOUND, "no instance " + sopInstanceUid));
+        } catch (IndexException e) {
+            throw new ArchiveException(Reason.PROCESSING_FAILURE, "index failure: " + e.getMessage(), e);
+        }
+        StorageBackend storage = storages.get(record.storageId());
+        if (storage == null) {
+            throw new ArchiveException(Reason.PROCESSING_FAILURE, "storage " + record.storageId() + " not available");
+        }
+        try {
+            InputStream in = storage.open(record.storageKey());
+            return new StoredInstance() {
+                @Override
+                public InstanceRecord record() {
+                    return record;
+                }
+
+                @Override
+                public InputStream stream() {
+                    return in;
+                }
+
+                @Override
+                public void close() throws IOException {
+                    in.close();
+                }
+            };
+        } catch (IOException e) {
+            throw new ArchiveException(Reason.PROCESSING_FAILURE, "cannot read " + record.storageKey() + " from storage "
+                    + record.storageId() + ": " + e.getMessage(), e);
+        }
+    }
+}

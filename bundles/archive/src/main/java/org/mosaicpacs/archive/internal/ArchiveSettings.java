@@ -1,0 +1,31 @@
+package org.mosaicpacs.archive.internal;
+
+import java.util.List;
+
+/**
+ * The archive's configuration, validated.
+ *
+ * @param storageId         the storage backend new objects go to
+ * @param duplicatePolicy   what to do with an instance already stored
+ * @param coercions         attribute coercion rules, applied in order
+ * @param studyStableMillis quiet time after the last instance before a study counts as stable
+ * @param headerLimitBytes  the most bytes of a data set's identification part kept in memory
+ */
+record ArchiveSettings(String storageId, DuplicatePolicy duplicatePolicy, List<CoercionRule> coercions,
+                       long studyStableMillis, long headerLimitBytes) {
+
+    ArchiveSettings {
+        if (storageId == null || storageId.isBlank()) {
+            throw new IllegalArgumentException("storageId must name a storage backend");
+        }
+        if (studyStableMillis < 0) {
+            throw new IllegalArgumentException("study stable time must not be negative");
+        }
+        coercions = List.copyOf(coercions);
+    }
+
+    static ArchiveSettings of(ArchiveComponent.Config config) {
+        return new ArchiveSettings(config.storageId(), config.duplicatePolicy(), CoercionRule.parseAll(config.coercions()),
+                config.studyStableSeconds() * 1000L, config.headerLimitMB() * 1024L * 1024L);
+    }
+}

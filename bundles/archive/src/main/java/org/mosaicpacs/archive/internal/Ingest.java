@@ -1,0 +1,305 @@
+package org.mosaicpacs.archive.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import org.mosaicpacs.api.archive.ArchiveException;
+import org.mosaicpacs.api.archive.ArchiveException.Reason;
+import org.mosaicpacs.api.archive.StoreRequest;
+import org.mosaicpacs.api.index.ArchiveIndex;
+import org.mosaicpacs.api.index.DuplicateInstanceException;
+import org.mosaicpacs.api.index.IndexException;
+import org.mosaicpacs.api.index.InstanceRecord;
+import org.mosaicpacs.api.index.RecordOutcome;
+import org.mosaicpacs.api.storage.ObjectDescriptor;
+import org.mosaicpacs.api.storage.ObjectWriter;
+import org.mosaicpacs.api.storage.StorageBackend;
+import org.mosaicpacs.api.storage.StorageFullException;
+import org.mosaicpacs.api.storage.StoredObject;
+import org.mosaicpacs.dicom.BulkData;
+import org.mosaicpacs.dicom.DataSet;
+import org.mosaicpacs.dicom.Tag;
+import org.mosaicpacs.dicom.TransferSyntax;
+import org.mosaicpacs.dicom.VR;
+import org.mosaicpacs.dicom.io.BulkDataMode;
+import org.mosaicpacs.dicom.io.DicomReader;
+import org.mosaicpacs.dicom.io.FileMetaInformation;
+import org.mosaicpacs.dicom.io.ReadOptions;
+import org.mosaicpacs.dicom.io.WriteOptions;
+import org.mosaicpacs.dicom.io.DicomWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One object's way into the archive.
+ *
+ * <ol>
+ * <li>The identification part of the data set (everything up to group 0020, or up to the first
+ *     large binary value) is parsed while its raw bytes are kept in memory.</li>
+ * <li>The UIDs are checked against what the sender announced, the duplicate policy decides,
+ *     coercion rules apply, and a storage object is opened: File Meta Information, then the
+ *     identification part (re-encoded only if coerced), then the raw bytes already read.</li>
+ * <li>The rest of the data set is parsed for its structure while every byte flows unchanged
+ *     into storage; bulk values are never held in memory. A truncated or malformed data set
+ *     fails here, and nothing of it is kept.</li>
+ * <li>The storage object is committed, then the index rows; only then does the caller learn
+ *     of success.</li>
+ * </ol>
+ */
+final class Ingest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
+    /** Values larger than this are bulk data: streamed through, never kept in memory. */
+    private static final long BULK_THRESHOLD = 16 * 1024;
+    private static final URI RECEIVED = URI.create("urn:mosaic:received");
+    private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
+
+    /** What {@link #store} returns: the index outcome (null for an ignored duplicate) and the sender's context. */
+    record Stored(RecordOutcome outcome, InstanceRecord existing, DataSet header, List<String> warnings) {
+    }
+
+    private final ArchiveIndex index;
+    private final Function<String, StorageBackend> storages;
+    private final ArchiveSettings settings;
+    private final Clock clock;
+
+    Ingest(ArchiveIndex index, Function<String, StorageBackend> storages, ArchiveSettings settings, Clock clock) {
+        this.index = index;
+        this.storages = storages;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    Stored store(StoreRequest request, InputStream source) throws ArchiveException {
+        Instant received = clock.instant();
+        TeeInputStream tee = new TeeInputStream(source, settings.headerLimitBytes());
+        ReadOptions options = ReadOptions.defaults()
+                // Bulk values are not read: skipping them still copies them through the tee.
+                .withBulkDataHandler((header, value) -> new BulkData(RECEIVED, header.position(), header.length(),
+                        header.bigEndian()))
+                .withBulkDataMode(BulkDataMode.HANDLER)
+                .withBulkDataThreshold(BULK_THRESHOLD);
+        ObjectWriter writer = null;
+        try (DicomReader reader = request.part10()
+                ? DicomReader.open(tee, options)
+                : DicomReader.open(tee, transferSyntax(request.transferSyntaxUid()), options)) {
+            DataSet header = new DataSet();
+            reader.readInto(header, (tag, vr, length) -> Integer.compareUnsigned(tag, CoercionRule.LAST_COERCIBLE_TAG) > 0
+                    || vr.kind() == VR.Kind.BYTES && (length < 0 || length > BULK_THRESHOLD));
+            boolean ended = reader.event() == DicomReader.Event.END;
+            long split = ended ? Long.MAX_VALUE : reader.headerPosition();
+            TransferSyntax ts = reader.transferSyntax();
+            Identity id = identify(header, request);
+
+            Optional<InstanceRecord> existing = index.findInstance(id.sopInstanceUid);
+            if (existing.isPresent() && settings.duplicatePolicy() != DuplicatePolicy.REPLACE) {
+                drain(source);
+                if (settings.duplicatePolicy() == DuplicatePolicy.REJECT) {
+                    throw new ArchiveException(Reason.DUPLICATE_REJECTED, "SOP Instance already stored");
+                }
+                return new Stored(null, existing.get(), header, List.of());
+            }
+
+            List<String> warnings = new ArrayList<>();
+            byte[] coercedPrefix = coerce(header, request, ts, warnings);
+
+            StorageBackend storage = storages.apply(settings.storageId());
+            if (storage == null) {
+                throw new ArchiveException(Reason.PROCESSING_FAILURE, "storage " + settings.storageId() + " not available");
+            }
+            writer = storage.create(new ObjectDescriptor(id.studyInstanceUid, id.seriesInstanceUid, id.sopInstanceUid,
+                    received), -1);
+            OutputStream out = writer.stream();
+            writeFileMetaInformation(out, id, ts.uid(), request.callingAeTitle());
+            byte[] buffered = tee.buffered();
+            int start = (int) reader.dataSetPosition();
+            if (coercedPrefix != null) {
+                out.write(coercedPrefix);
+                int from = (int) Math.min(split, buffered.length);
+                out.write(buffered, from, buffered.length - from);
+            } else {
+                out.write(buffered, start, buffered.length - start);
+            }
+            tee.switchTo(out);
+            if (!ended) {
+                reader.readInto(header, (tag, vr, length) -> false);
+            }
+            StoredObject stored = writer.commit();
+            writer = null;
+            RecordOutcome outcome = record(header, stored, ts.uid(), received, storage);
+            return new Stored(outcome, null, header, warnings);
+        } catch (ArchiveException e) {
+            drain(source);
+            throw e;
+        } catch (StorageFullException e) {
+            drain(source);
+            throw new ArchiveException(Reason.OUT_OF_RESOURCES, "storage full", e);
+        } catch (IndexException e) {
+            drain(source);
+            throw new ArchiveException(Reason.PROCESSING_FAILURE, "index failure: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            drain(source);
+            IOException sinkFailure = tee.sinkFailure();
+            if (sinkFailure instanceof StorageFullException) {
+                throw new ArchiveException(Reason.OUT_OF_RESOURCES, "storage full", sinkFailure);
+            }
+            if (sinkFailure != null) {
+                throw new ArchiveException(Reason.PROCESSING_FAILURE, "storage write failed: " + sinkFailure.getMessage(),
+                        sinkFailure);
+            }
+            if (e instanceof RuntimeException && !(e instanceof IllegalArgumentException)) {
+                LOG.error("Unexpected failure while storing an object from {}", request.source(), e);
+                throw new ArchiveException(Reason.PROCESSING_FAILURE, "internal error: " + e, e);
+            }
+            throw new ArchiveException(Reason.CANNOT_UNDERSTAND, "cannot parse data set: " + e.getMessage(), e);
+        } finally {
+            if (writer != null) {
+                try {
+                    writer.close();
+                } catch (IOException e) {
+                    LOG.warn("Could not discard an incomplete object: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    private RecordOutcome record(DataSet header, StoredObject stored, String tsUid, Instant received,
+                                 StorageBackend storage) throws IndexException, IOException {
+        boolean replace = settings.duplicatePolicy() == DuplicatePolicy.REPLACE;
+        RecordOutcome outcome;
+        try {
+            outcome = index.record(header, stored, tsUid, received, replace);
+        } catch (DuplicateInstanceException e) {
+            // Another association stored the same instance between our check and now: the same
+            // object, so keep one copy under the key both wrote to.
+            return new RecordOutcome(e.existing(), null, 0, 0);
+        } catch (IndexException | RuntimeException e) {
+            // The object is committed but not indexed: remove it so that storage holds nothing the
+            // index does not know (unless it replaced an object under the same key).
+            if (!replace) {
+                storage.delete(stored.key());
+            }
+            throw e;
+        }
+        InstanceRecord old = outcome.replaced();
+        if (old != null && !(old.storageId().equals(stored.storageId()) && old.storageKey().equals(stored.key()))) {
+            StorageBackend oldStorage = storages.apply(old.storageId());
+            if (oldStorage != null) {
+                oldStorage.delete(old.storageKey());
+            } else {
+                LOG.warn("Replaced instance's old object stays in storage {} (not available): {}", old.storageId(),
+                        old.storageKey());
+            }
+        }
+        return outcome;
+    }
+
+    /** The identifying UIDs, checked against what the sender announced (PS3.4 B.2.3 statuses). */
+    private static Identity identify(DataSet header, StoreRequest request) throws ArchiveException {
+        String cuid = required(header, Tag.SOPClassUID, "SOP Class UID");
+        String iuid = required(header, Tag.SOPInstanceUID, "SOP Instance UID");
+        String study = required(header, Tag.StudyInstanceUID, "Study Instance UID");
+        String series = required(header, Tag.SeriesInstanceUID, "Series Instance UID");
+        if (request.expectedSopInstanceUid() != null && !request.expectedSopInstanceUid().equals(iuid)) {
+            throw new ArchiveException(Reason.DATA_SET_MISMATCH, "SOP Instance UID differs from the command's");
+        }
+        if (request.expectedSopClassUid() != null && !request.expectedSopClassUid().equals(cuid)) {
+            throw new ArchiveException(Reason.DATA_SET_MISMATCH, "SOP Class UID differs from the command's");
+        }
+        return new Identity(cuid, iuid, study, series);
+    }
+
+    private static String required(DataSet header, int tag, String name) throws ArchiveException {
+        String value = header.getString(tag);
+        if (value == null || value.isBlank()) {
+            throw new ArchiveException(Reason.MISSING_ATTRIBUTE, name + " missing");
+        }
+        value = value.trim();
+        if (value.length() > 64 || !UID.matcher(value).matches()) {
+            throw new ArchiveException(Reason.MISSING_ATTRIBUTE, name + " is not a valid UID");
+        }
+        return value;
+    }
+
+    private record Identity(String sopClassUid, String sopInstanceUid, String studyInstanceUid,
+                            String seriesInstanceUid) {
+    }
+
+    /**
+     * Applies the coercion rules to the identification part and re-encodes it if anything changed.
+     *
+     * @return the re-encoded identification part, or null when it is stored as received
+     */
+    private byte[] coerce(DataSet header, StoreRequest request, TransferSyntax ts, List<String> warnings) {
+        if (settings.coercions().isEmpty()) {
+            return null;
+        }
+        DataSet coerced = header.deepCopy();
+        List<String> changes = new ArrayList<>();
+        for (CoercionRule rule : settings.coercions()) {
+            String change = rule.apply(coerced, request.callingAeTitle());
+            if (change != null) {
+                changes.add(change);
+            }
+        }
+        if (changes.isEmpty()) {
+            return null;
+        }
+        if (ts.deflated()) {
+            // The deflated stream cannot be split at an element: it is stored as received.
+            warnings.add("coercion not applied to a deflated data set");
+            return null;
+        }
+        try {
+            ByteArrayOutputStream prefix = new ByteArrayOutputStream();
+            DicomWriter w = DicomWriter.create(prefix, ts, WriteOptions.defaults());
+            w.writeDataSet(coerced);
+            w.flush();
+            header.removeRange(0, -1);
+            header.addAll(coerced);
+            warnings.addAll(changes);
+            return prefix.toByteArray();
+        } catch (IOException | IllegalArgumentException e) {
+            warnings.add("coercion not applied: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static void writeFileMetaInformation(OutputStream out, Identity id, String tsUid, String callingAe)
+            throws IOException {
+        DataSet fmi = FileMetaInformation.create(id.sopClassUid, id.sopInstanceUid, tsUid);
+        if (callingAe != null && !callingAe.isBlank()) {
+            fmi.setString(Tag.SourceApplicationEntityTitle, VR.AE, callingAe.trim());
+        }
+        // Only the preamble and meta information are written through the writer; the data set
+        // bytes follow raw, as received (for a deflated syntax, still deflated).
+        DicomWriter.createPart10(out, fmi, WriteOptions.defaults());
+    }
+
+    private static TransferSyntax transferSyntax(String uid) throws ArchiveException {
+        try {
+            return TransferSyntax.of(uid);
+        } catch (IllegalArgumentException e) {
+            throw new ArchiveException(Reason.CANNOT_UNDERSTAND, "unknown transfer syntax " + uid, e);
+        }
+    }
+
+    /** Reads what the sender still sends, so that the association stays in step. */
+    private static void drain(InputStream source) {
+        try {
+            source.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            LOG.debug("Could not drain the rest of a refused object: {}", e.toString());
+        }
+    }
+}

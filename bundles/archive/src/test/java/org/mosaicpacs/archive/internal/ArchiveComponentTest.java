@@ -1,0 +1,148 @@
+package org.mosaicpacs.archive.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.lang.annotation.Annotation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mosaicpacs.api.archive.ArchiveEvents;
+import org.mosaicpacs.api.archive.StoreRequest;
+import org.mosaicpacs.api.archive.StoreResult;
+import org.mosaicpacs.api.archive.StoredInstance;
+import org.mosaicpacs.api.storage.StorageBackend;
+import org.mosaicpacs.testing.TestData;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+
+/** The service as DS wires it: events after each store, a study-stable event after the quiet time, read-back. */
+class ArchiveComponentTest {
+
+    @TempDir
+    Path temp;
+
+    /** EventAdmin that records what is posted. */
+    private static final class RecordingEventAdmin implements EventAdmin {
+        final List<Event> events = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void postEvent(Event event) {
+            events.add(event);
+        }
+
+        @Override
+        public void sendEvent(Event event) {
+            events.add(event);
+        }
+
+        List<Event> topic(String topic) {
+            return events.stream().filter(e -> e.getTopic().equals(topic)).toList();
+        }
+    }
+
+    private static ArchiveComponent.Config config(long stableSeconds) {
+        return new ArchiveComponent.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return ArchiveComponent.Config.class;
+            }
+
+            @Override
+            public String storageId() {
+                return "fs";
+            }
+
+            @Override
+            public DuplicatePolicy duplicatePolicy() {
+                return DuplicatePolicy.IGNORE;
+            }
+
+            @Override
+            public String[] coercions() {
+                return new String[0];
+            }
+
+            @Override
+            public long studyStableSeconds() {
+                return stableSeconds;
+            }
+
+            @Override
+            public long headerLimitMB() {
+                return 64;
+            }
+        };
+    }
+
+    @Test
+    void storingPostsInstanceSeriesAndStudyEventsThenStudyStable() throws Exception {
+        RecordingEventAdmin events = new RecordingEventAdmin();
+        ArchiveComponent archive = new ArchiveComponent(new InMemoryIndex(), events, config(1));
+        archive.addStorage(new DirectoryStorage(temp), Map.of(StorageBackend.ID_PROPERTY, "fs"));
+        List<Path> series = TestData.dicomFilesUnder(TestData.mixedCorpus().resolve("native")).stream()
+                .filter(p -> p.getParent().getFileName().toString().equals("SE001"))
+                .filter(p -> p.getParent().getParent().getFileName().toString().equals("ST01"))
+                .limit(3).toList();
+        String study = null;
+        for (Path file : series) {
+            try (InputStream in = Files.newInputStream(file)) {
+                StoreResult result = archive.store(StoreRequest.part10("TEST"), in);
+                assertThat(result.outcome()).isEqualTo(StoreResult.Outcome.STORED);
+                study = result.instance().studyInstanceUid();
+            }
+        }
+        assertThat(events.topic(ArchiveEvents.INSTANCE_STORED)).hasSize(series.size());
+        Event stored = events.topic(ArchiveEvents.INSTANCE_STORED).get(0);
+        assertThat(stored.getProperty(ArchiveEvents.STUDY_INSTANCE_UID)).isEqualTo(study);
+        assertThat(stored.getProperty(ArchiveEvents.SOP_INSTANCE_UID)).isNotNull();
+        assertThat(stored.getProperty(ArchiveEvents.SOURCE)).isEqualTo("TEST");
+        assertThat(events.topic(ArchiveEvents.STUDY_UPDATED).get(series.size() - 1).getProperty(ArchiveEvents.INSTANCE_COUNT))
+                .isEqualTo(series.size());
+
+        // No instance for a second: the study is announced stable, once.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (events.topic(ArchiveEvents.STUDY_STABLE).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        List<Event> stable = events.topic(ArchiveEvents.STUDY_STABLE);
+        assertThat(stable).hasSize(1);
+        assertThat(stable.get(0).getProperty(ArchiveEvents.STUDY_INSTANCE_UID)).isEqualTo(study);
+        assertThat((String[]) stable.get(0).getProperty(ArchiveEvents.MODALITIES)).isNotEmpty();
+
+        // Read back what was stored.
+        String sop = (String) stored.getProperty(ArchiveEvents.SOP_INSTANCE_UID);
+        try (StoredInstance instance = archive.open(sop)) {
+            byte[] bytes = instance.stream().readAllBytes();
+            assertThat(new String(bytes, 128, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("DICM");
+        }
+        archive.deactivate();
+    }
+
+    @Test
+    void aStudyThatKeepsReceivingIsNotStableYet() throws Exception {
+        List<StudyStableTracker.StableStudy> fired = new CopyOnWriteArrayList<>();
+        var scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            StudyStableTracker tracker = new StudyStableTracker(scheduler, 300, fired::add);
+            for (int i = 1; i <= 5; i++) {
+                tracker.instanceStored("1.2.3", i % 2 == 0 ? "CT" : "SR", i, "SCANNER");
+                Thread.sleep(100);
+            }
+            assertThat(fired).isEmpty();
+            Thread.sleep(600);
+            assertThat(fired).hasSize(1);
+            assertThat(fired.get(0).modalities()).containsExactlyInAnyOrder("CT", "SR");
+            assertThat(fired.get(0).instanceCount()).isEqualTo(5);
+            assertThat(tracker.pendingCount()).isZero();
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+}
