@@ -58,6 +58,7 @@ public final class MosaicServer implements AutoCloseable {
             throw new IllegalStateException("system property mosaic.distribution must name the built tar.gz, is " + tarball);
         }
         try {
+            killLeftovers(workDir);
             deleteRecursively(workDir);
             Files.createDirectories(workDir);
             Tools.run(Duration.ofMinutes(2), List.of("tar", "xzf", tarball, "-C", workDir.toString(),
@@ -68,6 +69,20 @@ public final class MosaicServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot unpack the distribution into " + workDir, e);
         }
+    }
+
+    /**
+     * Kills Karaf processes an earlier, interrupted test run left running from this folder: they
+     * would keep its ports and answer in place of the new server.
+     */
+    private static void killLeftovers(Path workDir) {
+        String home = "-Dkaraf.home=" + workDir.toAbsolutePath();
+        ProcessHandle.allProcesses()
+                .filter(p -> p.info().arguments().map(args -> java.util.Arrays.asList(args).contains(home)).orElse(false))
+                .forEach(p -> {
+                    p.destroyForcibly();
+                    p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> p).join();
+                });
     }
 
     private void configurePorts() throws IOException {
@@ -130,7 +145,13 @@ public final class MosaicServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + home, e);
         }
-        awaitHealth();
+        try {
+            awaitHealth();
+        } catch (RuntimeException e) {
+            // Never leave a half-started server behind: it would hold its ports after the test run.
+            kill();
+            throw e;
+        }
     }
 
     private void awaitHealth() {

@@ -11,9 +11,16 @@ interface ComponentStateSource {
     /** One DS component of a Mosaic bundle and its state as Service Component Runtime reports it. */
     record ComponentState(String name, String bundle, String state) {
 
-        /** Active or satisfied (a delayed component that nobody used yet) counts as healthy. */
+        /**
+         * Active, satisfied (a delayed component nobody used yet), unconfigured (a factory
+         * component with no configuration: no remote AE defined yet) and disabled (an admin's
+         * choice) are healthy; unsatisfied references and failed activations are not.
+         */
         boolean healthy() {
-            return "ACTIVE".equals(state) || "SATISFIED".equals(state);
+            return switch (state) {
+                case "ACTIVE", "SATISFIED", "UNCONFIGURED", "DISABLED" -> true;
+                default -> false;
+            };
         }
     }
 

@@ -40,7 +40,7 @@ final class ScrComponentStateSource implements ComponentStateSource {
             if (configurations.isEmpty()) {
                 // A component that requires configuration and has none yet: not an error, not running.
                 states.add(new ComponentState(description.name, bsn,
-                        "require".equals(description.configurationPolicy) ? "UNCONFIGURED" : "NO_CONFIGURATION"));
+                        "require".equals(description.configurationPolicy) ? "UNCONFIGURED" : "NOT_CREATED"));
                 continue;
             }
             for (ComponentConfigurationDTO configuration : configurations) {

@@ -13,11 +13,12 @@ class HealthResourceTest {
     void upWhenEveryComponentIsActiveOrSatisfied() {
         var resource = new HealthResource(() -> List.of(
                 new ComponentState("a", "org.mosaicpacs.x", "ACTIVE"),
-                new ComponentState("b", "org.mosaicpacs.x", "SATISFIED")), "1.2.3");
+                new ComponentState("b", "org.mosaicpacs.x", "SATISFIED"),
+                new ComponentState("c", "org.mosaicpacs.y", "UNCONFIGURED")), "1.2.3");
         HealthResource.Health health = resource.report();
         assertThat(health.status()).isEqualTo("UP");
         assertThat(health.version()).isEqualTo("1.2.3");
-        assertThat(health.components()).hasSize(2);
+        assertThat(health.components()).hasSize(3);
     }
 
     @Test
@@ -26,6 +27,8 @@ class HealthResourceTest {
                 new ComponentState("a", "org.mosaicpacs.x", "ACTIVE"),
                 new ComponentState("b", "org.mosaicpacs.y", "UNSATISFIED_REFERENCE")), "1.2.3");
         assertThat(resource.report().status()).isEqualTo("DEGRADED");
+        var failed = new HealthResource(() -> List.of(new ComponentState("a", "org.mosaicpacs.x", "FAILED_ACTIVATION")), "1");
+        assertThat(failed.report().status()).isEqualTo("DEGRADED");
     }
 
     @Test
