@@ -34,9 +34,10 @@ public interface DimseContext {
 
     /**
      * A client for new associations as SCU (C-MOVE destinations, Storage Commitment
-     * N-EVENT-REPORT on a new association), configured like the acceptor (TLS, timeouts, PDU
-     * size). The handler names the calling AE title in its A-ASSOCIATE-RQ, normally this
-     * association's {@link Association#calledAeTitle()}.
+     * N-EVENT-REPORT on a new association) over plain TCP, with the acceptor's timeouts and PDU
+     * size; a destination that needs TLS is reached with a {@code DicomClient} built with
+     * {@code TlsSettings}. The handler names the calling AE title in its A-ASSOCIATE-RQ, normally
+     * this association's {@link Association#calledAeTitle()}.
      */
     DicomClient client();
 

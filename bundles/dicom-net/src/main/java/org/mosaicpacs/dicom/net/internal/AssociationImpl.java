@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -128,6 +127,10 @@ public final class AssociationImpl implements Association {
     private final List<Consumer<AssociationImpl>> closeListeners = new ArrayList<>();
     private ScheduledFuture<?> artim;
 
+    // acceptor side only
+    private Negotiator negotiator;
+    private final Map<String, String> handlerAliases = new ConcurrentHashMap<>();
+
     private AssociationImpl(Socket socket, boolean requestor, Settings settings, DimseHandlerRegistry handlers)
             throws IOException {
         this.socket = socket;
@@ -224,7 +227,7 @@ public final class AssociationImpl implements Association {
      * A-ASSOCIATE-RQ, answers it with the negotiator's decision, then runs the reader loop.
      */
     public static void serve(Socket socket, Settings settings, DimseHandlerRegistry handlers, Negotiator negotiator,
-                             Consumer<AssociationImpl> onClose) {
+                             Consumer<AssociationImpl> onStart, Consumer<AssociationImpl> onClose) {
         AssociationImpl a;
         try {
             a = new AssociationImpl(socket, false, settings, handlers);
@@ -235,11 +238,20 @@ public final class AssociationImpl implements Association {
         }
         a.closeListeners.add(onClose);
         a.negotiator = negotiator;
+        onStart.accept(a);
         a.fire(Event.EVT5);
         a.readLoop();
     }
 
-    private Negotiator negotiator;
+    /** Requests on {@code sopClassUid} go to the handler of {@code generalSopClassUid} (Common Extended Negotiation). */
+    void aliasHandler(String sopClassUid, String generalSopClassUid) {
+        handlerAliases.put(sopClassUid, generalSopClassUid);
+    }
+
+    /** The SOP class whose handler serves {@code sopClassUid} on this association. */
+    String handlerSopClass(String sopClassUid) {
+        return handlerAliases.getOrDefault(sopClassUid, sopClassUid);
+    }
 
     private void onAssociateRq() {
         AAssociateRq request;
@@ -374,26 +386,27 @@ public final class AssociationImpl implements Association {
     }
 
     private void onPdu(int type) {
+        State before = state;
         switch (type) {
             case PduCodec.A_ASSOCIATE_RQ -> {
                 if (state == State.STA2) {
                     onAssociateRq();
                 } else {
-                    unexpected(Event.EVT6, "A-ASSOCIATE-RQ");
+                    unexpected(Event.EVT6, "A-ASSOCIATE-RQ", before);
                 }
             }
-            case PduCodec.A_ASSOCIATE_AC -> unexpected(Event.EVT3, "A-ASSOCIATE-AC");
-            case PduCodec.A_ASSOCIATE_RJ -> unexpected(Event.EVT4, "A-ASSOCIATE-RJ");
+            case PduCodec.A_ASSOCIATE_AC -> unexpected(Event.EVT3, "A-ASSOCIATE-AC", before);
+            case PduCodec.A_ASSOCIATE_RJ -> unexpected(Event.EVT4, "A-ASSOCIATE-RJ", before);
             case PduCodec.P_DATA_TF -> {
                 Action a = fire(Event.EVT10);
                 if (a == Action.DT_2 || a == Action.AR_6) {
                     processPData();
                 } else {
-                    performAbortAction(a, AAbort.REASON_UNEXPECTED_PDU, "P-DATA-TF in " + fsm.state());
+                    performAbortAction(a, AAbort.REASON_UNEXPECTED_PDU, "P-DATA-TF received in " + before);
                 }
             }
-            case PduCodec.A_RELEASE_RQ -> onReleaseRq();
-            case PduCodec.A_RELEASE_RP -> onReleaseRp();
+            case PduCodec.A_RELEASE_RQ -> onReleaseRq(before);
+            case PduCodec.A_RELEASE_RP -> onReleaseRp(before);
             case PduCodec.A_ABORT -> {
                 AAbort abort;
                 try {
@@ -413,13 +426,9 @@ public final class AssociationImpl implements Association {
     }
 
     /** A PDU valid in itself but not in this state: the table says AA-1, AA-8, AA-6 or AA-7. */
-    private void unexpected(Event e, String what) {
+    private void unexpected(Event e, String what, State before) {
         Action a = fire(e);
-        performAbortAction(a, AAbort.REASON_UNEXPECTED_PDU, what + " received in " + describeStateBefore(a));
-    }
-
-    private String describeStateBefore(Action a) {
-        return "state " + fsm.state() + " (after " + a + ")";
+        performAbortAction(a, AAbort.REASON_UNEXPECTED_PDU, what + " received in " + before);
     }
 
     /** Evt19: a malformed, truncated, oversized or unrecognized PDU. */
@@ -485,6 +494,9 @@ public final class AssociationImpl implements Association {
             return;
         }
         Action a = fire(Event.EVT17);
+        if (before == State.STA2 && e instanceof javax.net.ssl.SSLException) {
+            LOG.info("{}: TLS handshake with {} failed: {}", this, remote, e.getMessage());
+        }
         if (a == Action.AA_4 && endCause == null) {
             endCause = new AssociationAbortedException(this + ": connection closed by the peer (A-P-ABORT)"
                     + (e != null ? ": " + e.getMessage() : ""), null, e);
@@ -554,10 +566,23 @@ public final class AssociationImpl implements Association {
             protocolError(e.abortReason(), e.getMessage());
             return false;
         }
-        Dimse dimse = Dimse.of(command.getInt(Tag.CommandField, -1));
-        if (dimse == null) {
-            protocolError(AAbort.REASON_INVALID_PDU_PARAMETER_VALUE,
-                    String.format("unrecognized Command Field %04XH", command.getInt(Tag.CommandField, -1)));
+        Dimse dimse;
+        try {
+            dimse = Dimse.of(command.getInt(Tag.CommandField, -1));
+            if (dimse == null) {
+                protocolError(AAbort.REASON_INVALID_PDU_PARAMETER_VALUE,
+                        String.format("unrecognized Command Field %04XH", command.getInt(Tag.CommandField, -1)));
+                return false;
+            }
+            // a message we cannot refer to cannot be answered (PS3.7 9.3, 10.3)
+            int id = command.getInt(dimse.isResponse() || dimse == Dimse.C_CANCEL_RQ ? Tag.MessageIDBeingRespondedTo
+                    : Tag.MessageID, -1);
+            if (id < 0 || id > 0xFFFF) {
+                protocolError(AAbort.REASON_INVALID_PDU_PARAMETER_VALUE, dimse + " without a valid Message ID");
+                return false;
+            }
+        } catch (RuntimeException e) {
+            protocolError(AAbort.REASON_INVALID_PDU_PARAMETER_VALUE, "command set cannot be interpreted: " + e.getMessage());
             return false;
         }
         if (!Commands.hasDataSet(command)) {
@@ -857,7 +882,7 @@ public final class AssociationImpl implements Association {
 
     // ================================================================== release
 
-    private void onReleaseRq() {
+    private void onReleaseRq(State before) {
         Action a = fire(Event.EVT12);
         switch (a) {
             case AR_2 -> {
@@ -870,11 +895,11 @@ public final class AssociationImpl implements Association {
                     respondRelease();
                 }
             }
-            default -> performAbortAction(a, AAbort.REASON_UNEXPECTED_PDU, "A-RELEASE-RQ in " + fsm.state());
+            default -> performAbortAction(a, AAbort.REASON_UNEXPECTED_PDU, "A-RELEASE-RQ received in " + before);
         }
     }
 
-    private void onReleaseRp() {
+    private void onReleaseRp(State before) {
         Action a = fire(Event.EVT13);
         switch (a) {
             case AR_3 -> {
@@ -882,7 +907,7 @@ public final class AssociationImpl implements Association {
                 closeTransport();
             }
             case AR_10 -> respondRelease();
-            default -> performAbortAction(a, AAbort.REASON_UNEXPECTED_PDU, "A-RELEASE-RP in " + fsm.state());
+            default -> performAbortAction(a, AAbort.REASON_UNEXPECTED_PDU, "A-RELEASE-RP received in " + before);
         }
     }
 
@@ -1134,7 +1159,7 @@ public final class AssociationImpl implements Association {
     public void release() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(settings.dimseTimeoutMs(), 1000));
         while (!outstanding.isEmpty() && System.nanoTime() < deadline && isOpen()) {
-            Thread.sleep(5);
+            Thread.sleep(1);
         }
         synchronized (stateLock) {
             if (fsm.state() != State.STA6) {
@@ -1165,6 +1190,16 @@ public final class AssociationImpl implements Association {
     @Override
     public void awaitClosed() throws InterruptedException {
         closed.await();
+    }
+
+    /** Waits up to {@code millis} for the transport to close; true if it did. */
+    public boolean awaitClosed(long millis) throws InterruptedException {
+        return closed.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Closes the transport at once, without a PDU (a server shutting down after its aborts went unanswered). */
+    public void closeNow() {
+        closeTransport();
     }
 
     /** True once the reader loop ended and everything was notified. */
@@ -1203,7 +1238,7 @@ public final class AssociationImpl implements Association {
         if (r == null) {
             return "association#" + serial + "(" + remote + ")";
         }
-        return r.callingAeTitle() + (requestor ? "->" : "<-") + r.calledAeTitle() + "#" + serial;
+        return r.callingAeTitle() + "->" + r.calledAeTitle() + "#" + serial;
     }
 
     /** Incoming requests run in arrival order, at most {@code limit} at once (the negotiated window). */
@@ -1231,6 +1266,8 @@ public final class AssociationImpl implements Association {
             executor.execute(() -> {
                 try {
                     r.run();
+                } catch (RuntimeException | Error e) {
+                    LOG.error("{}: performing {} failed", AssociationImpl.this, r.dimse(), e);
                 } finally {
                     IncomingRequest next;
                     synchronized (this) {

@@ -84,10 +84,12 @@ final class IncomingRequest implements DimseRequest, DimseContext {
                     .withErrorComment("Message ID " + messageId + " is in use by a request still performed");
         }
         String sopClass = sopClassUid();
-        Optional<DimseHandler> handler = sopClass == null ? Optional.empty() : association.handlers().handler(sopClass);
+        Optional<DimseHandler> handler = sopClass == null ? Optional.empty()
+                : association.handlers().handler(association.handlerSopClass(sopClass));
         if (handler.isEmpty()) {
             // a Meta SOP class context carries requests on its component SOP classes
-            handler = association.abstractSyntax(contextId).flatMap(as -> association.handlers().handler(as));
+            handler = association.abstractSyntax(contextId)
+                    .flatMap(as -> association.handlers().handler(association.handlerSopClass(as)));
         }
         if (handler.isEmpty()) {
             return DimseResponse.of(Status.SOP_CLASS_NOT_SUPPORTED)

@@ -77,10 +77,11 @@ final class OutgoingRequest implements ResponseStream {
                 return;
             }
         }
-        queue.add(item);
         if (!pending) {
+            // leave the window before waking the caller: it may release or invoke at once
             association.completed(this);
         }
+        queue.add(item);
     }
 
     /** The association ended before the final response. */

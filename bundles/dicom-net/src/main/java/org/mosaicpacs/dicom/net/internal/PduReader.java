@@ -45,7 +45,7 @@ public final class PduReader {
     public PduReader(InputStream in, int maxPDataLength) {
         this.in = in;
         this.maxPDataLength = maxPDataLength;
-        this.body = new byte[Math.min(maxPDataLength, 16 * 1024)];
+        this.body = new byte[Math.min(maxPDataLength, 4096)];
     }
 
     /**

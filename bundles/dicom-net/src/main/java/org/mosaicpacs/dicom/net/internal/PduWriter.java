@@ -17,8 +17,12 @@ final class PduWriter {
         void sendPdu(byte[] pdu, int length) throws IOException;
     }
 
+    /** Buffers start small and grow to the PDU size only when messages need it (memory per association). */
+    private static final int INITIAL_BUFFER = 8192;
+
     private final Transport transport;
-    private final byte[] buf;
+    private final int capacity;
+    private byte[] buf;
     private int pos = 6;
     private int pdvStart = -1;
     private int contextId;
@@ -27,7 +31,8 @@ final class PduWriter {
     /** @param maxPduLength the largest variable field the peer accepts (at least 7) */
     PduWriter(Transport transport, int maxPduLength) {
         this.transport = transport;
-        this.buf = new byte[6 + Math.max(7, maxPduLength)];
+        this.capacity = 6 + Math.max(7, maxPduLength);
+        this.buf = new byte[Math.min(capacity, INITIAL_BUFFER)];
     }
 
     /** Starts a message part: the command or the data set of a message on a presentation context. */
@@ -73,6 +78,10 @@ final class PduWriter {
     private void write(byte[] b, int off, int len) throws IOException {
         while (len > 0) {
             int space = buf.length - pos;
+            if (space == 0 && buf.length < capacity) {
+                buf = java.util.Arrays.copyOf(buf, (int) Math.min(capacity, 2L * buf.length));
+                space = buf.length - pos;
+            }
             if (space == 0) {
                 endPdv(false);
                 flush();

@@ -23,6 +23,12 @@ public record Settings(int maxReceivePduLength, int maxSendPduLength, int connec
                        int dimseTimeoutMs, int idleTimeoutMs, long maxDataSetInMemory, ExecutorService executor,
                        ScheduledExecutorService scheduler, DicomClient client) {
 
+    /** The same settings announcing another Maximum Length. */
+    public Settings withMaxReceivePduLength(int length) {
+        return new Settings(length, maxSendPduLength, connectTimeoutMs, acseTimeoutMs, dimseTimeoutMs,
+                idleTimeoutMs, maxDataSetInMemory, executor, scheduler, client);
+    }
+
     /** The same settings with another client for handler contexts. */
     public Settings withClient(DicomClient c) {
         return new Settings(maxReceivePduLength, maxSendPduLength, connectTimeoutMs, acseTimeoutMs, dimseTimeoutMs,

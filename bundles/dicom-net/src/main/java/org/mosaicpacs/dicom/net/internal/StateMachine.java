@@ -134,7 +134,8 @@ public final class StateMachine {
             row(Event.EVT15, s, Action.AA_1);
         }
         row(Event.EVT16, State.STA2, Action.AA_2);
-        for (State s : range(State.STA3, State.STA12)) {
+        row(Event.EVT16, State.STA3, Action.AA_3);
+        for (State s : range(State.STA5, State.STA12)) {
             row(Event.EVT16, s, Action.AA_3);
         }
         row(Event.EVT16, State.STA13, Action.AA_2);

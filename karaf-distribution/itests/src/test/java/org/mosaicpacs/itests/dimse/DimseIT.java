@@ -1,0 +1,158 @@
+package org.mosaicpacs.itests.dimse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.mosaicpacs.itests.server.MosaicServer;
+import org.mosaicpacs.itests.server.SharedMosaicServer;
+import org.mosaicpacs.testing.Tools;
+
+/**
+ * The DICOM acceptor of the real distribution, driven from outside with DCMTK: C-ECHO plain and
+ * over DICOM TLS, and the whiteboard at work (stopping the Verification bundle withdraws the
+ * service, starting it restores it, the acceptor is never restarted).
+ */
+@ExtendWith(SharedMosaicServer.class)
+class DimseIT {
+
+    private static final String VERIFICATION_BUNDLE = "org.mosaicpacs.service.verification";
+
+    @Test
+    void verificationFollowsItsBundle(MosaicServer server) {
+        assertThat(echoscu(server.dicomPort()).exitCode()).isZero();
+        server.shell("bundle:stop " + VERIFICATION_BUNDLE);
+        try {
+            Tools.Result refused = await(() -> echoscu(server.dicomPort()), r -> r.exitCode() != 0);
+            assertThat(refused.out() + refused.err()).contains("No Acceptable Presentation Contexts");
+        } finally {
+            server.shell("bundle:start " + VERIFICATION_BUNDLE);
+        }
+        Tools.Result restored = await(() -> echoscu(server.dicomPort()), r -> r.exitCode() == 0);
+        assertThat(restored.exitCode()).isZero();
+    }
+
+    @Test
+    void echoOverTls(MosaicServer server) throws Exception {
+        Path dir = server.home().resolve("tls-test");
+        TlsFiles tls = TlsFiles.generate(dir);
+        int tlsPort = freePort();
+        // fileinstall hands the edited file to ConfigAdmin: the acceptor binds TLS without a restart
+        String cfg = "etc/org.mosaicpacs.dimse.acceptor.cfg";
+        server.setProperty(cfg, "tlsKeyStore", tls.serverKeyStore().toString());
+        server.setProperty(cfg, "tlsKeyStorePassword", TlsFiles.PASSWORD);
+        server.setProperty(cfg, "tlsTrustStore", tls.trustStore().toString());
+        server.setProperty(cfg, "tlsTrustStorePassword", TlsFiles.PASSWORD);
+        server.setProperty(cfg, "tlsClientAuth", "need");
+        server.setProperty(cfg, "tlsPort", Integer.toString(tlsPort));
+        try {
+            awaitListening(tlsPort);
+            echoscuWithTls(server, tls, tlsPort);
+        } finally {
+            // leave the shared server as other tests expect it
+            server.setProperty(cfg, "tlsPort", "-1");
+        }
+    }
+
+    private static void echoscuWithTls(MosaicServer server, TlsFiles tls, int tlsPort) {
+        Tools.Result r = Tools.run(Duration.ofSeconds(60), List.of(Tools.require("echoscu").toString(), "-v",
+                "+tls", tls.clientKey().toString(), tls.clientCertificate().toString(), "+cf", tls.caCertificate().toString(),
+                "-aet", "TLSSCU", "-aec", "MOSAIC", "127.0.0.1", Integer.toString(tlsPort)));
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out() + r.err()).contains("Received Echo Response (Success)");
+        // a client without a certificate is refused when client certificates are required
+        Tools.Result anonymous = Tools.run(Duration.ofSeconds(60), List.of(Tools.require("echoscu").toString(),
+                "+tla", "+cf", tls.caCertificate().toString(), "-aec", "MOSAIC", "127.0.0.1", Integer.toString(tlsPort)));
+        assertThat(anonymous.exitCode()).isNotZero();
+        // plain DICOM keeps working beside TLS
+        assertThat(echoscu(server.dicomPort()).exitCode()).isZero();
+    }
+
+    private static Tools.Result echoscu(int port) {
+        return Tools.run(Duration.ofSeconds(60), List.of(Tools.require("echoscu").toString(), "-v", "-aet", "ITEST",
+                "-aec", "MOSAIC", "127.0.0.1", Integer.toString(port)));
+    }
+
+    /** Retries until the result satisfies the condition (DS registers and unregisters asynchronously). */
+    private static Tools.Result await(java.util.function.Supplier<Tools.Result> action, Predicate<Tools.Result> done) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Tools.Result last;
+        do {
+            last = action.get();
+            if (done.test(last)) {
+                return last;
+            }
+            sleep(250);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("condition not reached within 30 s; last result: " + last.out() + last.err());
+    }
+
+    private static void awaitListening(int port) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                return;
+            } catch (IOException notYet) {
+                sleep(200);
+            }
+        }
+        throw new AssertionError("the acceptor did not open TLS port " + port);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A test CA with a server and a client certificate, made with openssl and keytool at test time. */
+    record TlsFiles(Path caCertificate, Path serverKeyStore, Path trustStore, Path clientKey, Path clientCertificate) {
+
+        static final String PASSWORD = "changeit";
+
+        static TlsFiles generate(Path dir) throws IOException {
+            Files.createDirectories(dir);
+            String openssl = Tools.require("openssl").toString();
+            run(dir, openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
+                    "-days", "2", "-subj", "/CN=Mosaic Test CA");
+            for (String who : List.of("server", "client")) {
+                run(dir, openssl, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", who + ".key", "-out", who + ".csr",
+                        "-subj", "/CN=" + who);
+                Files.writeString(dir.resolve(who + ".ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+                run(dir, openssl, "x509", "-req", "-in", who + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+                        "-CAcreateserial", "-out", who + ".crt", "-days", "2", "-extfile", who + ".ext");
+            }
+            run(dir, openssl, "pkcs12", "-export", "-in", "server.crt", "-inkey", "server.key", "-certfile", "ca.crt",
+                    "-name", "server", "-out", "server.p12", "-passout", "pass:" + PASSWORD);
+            run(dir, Tools.require("keytool").toString(), "-importcert", "-noprompt", "-alias", "ca", "-file", "ca.crt",
+                    "-keystore", "trust.p12", "-storetype", "PKCS12", "-storepass", PASSWORD);
+            return new TlsFiles(dir.resolve("ca.crt"), dir.resolve("server.p12"), dir.resolve("trust.p12"),
+                    dir.resolve("client.key"), dir.resolve("client.crt"));
+        }
+
+        private static void run(Path dir, String... command) {
+            Tools.run(Duration.ofSeconds(60), new ArrayList<>(List.of(command)), dir, java.util.Map.of()).assertSuccess();
+        }
+    }
+}
