@@ -35,7 +35,9 @@ import org.mosaicpacs.dicom.net.internal.AssociationImpl.Decision;
  * <li>A context whose requestor is SCU is accepted while a handler serves its abstract syntax (or,
  *     through SOP Class Common Extended Negotiation, a related general SOP class); a context where
  *     the requestor proposes the SCP role (PS3.7 D.3.3.4) is accepted when the association also
- *     gets a C-GET service, which will send it C-STOREs. The transfer syntax is the first proposed
+ *     gets a C-GET service, which will send it C-STOREs, or when a handler receives what the
+ *     requestor as SCP sends (a Storage Commitment N-EVENT-REPORT on a new association, PS3.4
+ *     J.3.3). The transfer syntax is the first proposed
  *     one the registry accepts for the SOP class.</li>
  * <li>Asynchronous operations window: the smaller of proposed and configured (PS3.7 D.3.3.3).</li>
  * </ul>
@@ -98,7 +100,9 @@ public final class AcceptorPolicy implements AssociationImpl.Negotiator {
             boolean requestorScp = role.map(RoleSelection::scp).orElse(false);
             Optional<DimseHandler> handler = handlerFor(rq, as, association);
             boolean asScp = requestorScu && handler.isPresent();
-            boolean asScu = requestorScp && getServed;
+            // The requestor as SCP: it will send us C-STOREs of a C-GET, or N-EVENT-REPORTs
+            // (Storage Commitment's report on a new association, PS3.4 J.3.3) that a handler receives.
+            boolean asScu = requestorScp && (getServed || handler.isPresent());
             if (!asScp && !asScu) {
                 results.add(new PresentationContextResult(pc.id(), PresentationContextResult.ABSTRACT_SYNTAX_NOT_SUPPORTED,
                         pc.transferSyntaxes().get(0)));
