@@ -42,8 +42,8 @@ import org.mosaicpacs.dicom.internal.DateTimes;
  *
  * <h2>Equality</h2>
  * Two data sets are equal if they have the same tags, VRs and values, text compared after
- * decoding (so equal text read in different character sets is equal), IS and DS values as
- * numbers, and bulk data by reference.
+ * decoding and without padding (so equal text read in different character sets is equal), IS
+ * and DS values as numbers, PN values by their components, and bulk data by reference.
  */
 public final class DataSet {
 
@@ -1022,9 +1022,7 @@ public final class DataSet {
         Object a = values[i];
         Object b = other.values[i];
         if (vrs[i].isText() && !(a instanceof BulkData) && !(b instanceof BulkData)) {
-            String x = trim(decodeText(i), vrs[i]);
-            String y = trim(other.decodeText(i), vrs[i]);
-            return x.equals(y) || (vrs[i] == VR.DS || vrs[i] == VR.IS) && sameNumbers(x, y);
+            return sameText(vrs[i], decodeText(i), other.decodeText(i));
         }
         if (a instanceof byte[] x) {
             return b instanceof byte[] y && Arrays.equals(x, y);
@@ -1032,28 +1030,38 @@ public final class DataSet {
         return Objects.equals(a, b);
     }
 
-    /** IS and DS values are equal if their numbers are: "1.50" is "+1.5" (PS3.5 6.2). */
-    private static boolean sameNumbers(String x, String y) {
-        String[] a = x.split("\\\\", -1);
-        String[] b = y.split("\\\\", -1);
+    /**
+     * Text values are equal if each value is without its padding (PS3.5 6.2); IS and DS values
+     * if their numbers are ("1.50" is "+1.5"); PN values if their components are (trailing
+     * empty components and groups are insignificant, PS3.5 6.2.1).
+     */
+    private static boolean sameText(VR vr, String x, String y) {
+        if (x.equals(y)) {
+            return true;
+        }
+        String[] a = vr.allowsMultipleValues() ? x.split("\\\\", -1) : new String[] {x};
+        String[] b = vr.allowsMultipleValues() ? y.split("\\\\", -1) : new String[] {y};
         if (a.length != b.length) {
             return false;
         }
         for (int k = 0; k < a.length; k++) {
-            String p = a[k].strip();
-            String q = b[k].strip();
-            if (!p.equals(q)) {
-                try {
-                    if (new BigDecimal(p.startsWith("+") ? p.substring(1) : p)
-                            .compareTo(new BigDecimal(q.startsWith("+") ? q.substring(1) : q)) != 0) {
-                        return false;
-                    }
-                } catch (NumberFormatException e) {
-                    return false;
-                }
+            String p = trim(a[k], vr);
+            String q = trim(b[k], vr);
+            if (!p.equals(q) && !(vr == VR.PN && PersonName.parse(p).equals(PersonName.parse(q)))
+                    && !((vr == VR.DS || vr == VR.IS) && sameNumber(p, q))) {
+                return false;
             }
         }
         return true;
+    }
+
+    private static boolean sameNumber(String p, String q) {
+        try {
+            return new BigDecimal(p.startsWith("+") ? p.substring(1) : p)
+                    .compareTo(new BigDecimal(q.startsWith("+") ? q.substring(1) : q)) == 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     @Override

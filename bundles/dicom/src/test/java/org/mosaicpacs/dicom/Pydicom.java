@@ -24,7 +24,7 @@ import org.mosaicpacs.testing.Tools;
  * pydicom as the oracle: {@code src/test/python/dump-elements.py} run once over many files, and
  * the comparison of its element lists with ours.
  */
-final class Pydicom {
+public final class Pydicom {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -33,15 +33,24 @@ final class Pydicom {
 
     /** pydicom's element lists of every file, by absolute path. One Python process for all files. */
     static Map<String, JsonNode> dump(List<Path> files, String name) {
+        return run("dump-elements.py", files, name);
+    }
+
+    /**
+     * Runs an oracle script of {@code src/test/python} once over many files: {@code script LIST OUT ARGS...}
+     * with LIST the absolute paths, one a line; returns OUT's JSON object by path.
+     */
+    public static Map<String, JsonNode> run(String scriptName, List<Path> files, String name, String... args) {
         Path python = Tools.pydicomPython();
-        Path script = TestEnvironment.repoRoot().resolve("bundles/dicom/src/test/python/dump-elements.py");
+        Path script = TestEnvironment.repoRoot().resolve("bundles/dicom/src/test/python").resolve(scriptName);
         try {
             Path dir = Files.createDirectories(Path.of("target", "pydicom"));
             Path list = dir.resolve(name + ".txt");
             Path out = dir.resolve(name + ".json");
             Files.write(list, files.stream().map(p -> p.toAbsolutePath().toString()).toList());
-            Tools.run(Duration.ofMinutes(5), List.of(python.toString(), script.toString(), list.toString(),
-                    out.toString())).assertSuccess();
+            List<String> cmd = new ArrayList<>(List.of(python.toString(), script.toString(), list.toString(), out.toString()));
+            cmd.addAll(List.of(args));
+            Tools.run(Duration.ofMinutes(5), cmd).assertSuccess();
             JsonNode root = JSON.readTree(out.toFile());
             Map<String, JsonNode> result = new java.util.HashMap<>();
             root.fields().forEachRemaining(e -> result.put(e.getKey(), e.getValue()));

@@ -25,7 +25,6 @@ import org.mosaicpacs.dicom.io.DicomReader;
 import org.mosaicpacs.dicom.io.DicomWriter;
 import org.mosaicpacs.dicom.io.ReadOptions;
 import org.mosaicpacs.dicom.io.WriteOptions;
-import org.mosaicpacs.testing.TestData;
 import org.mosaicpacs.testing.Tools;
 
 /**
@@ -37,15 +36,7 @@ import org.mosaicpacs.testing.Tools;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PydicomComparisonTest {
 
-    /** Files we refuse to read, with the reason; pydicom reads what it can of them. */
-    private static final Map<String, String> WE_REJECT = Map.of(
-            "MR_truncated.dcm", "Pixel Data is cut short: we report a DicomParseException, pydicom keeps a short value",
-            "rtplan_truncated.dcm", "truncated inside a sequence: DicomParseException; pydicom returns what it read",
-            "README", "a text file in pydicom's DICOMDIR test tree, not DICOM; pydicom's force=True reads one bogus element",
-            "DICOMDIR-nooffset", "truncated: the last directory record claims 248 bytes, the file ends 224 bytes"
-                    + " later; pydicom and dcmdump keep the short item",
-            "no_meta.dcm", "starts one byte off (a stray 0x20 before (0008,0005)): no element header can be read;"
-                    + " pydicom's force=True reads one bogus element, dcmdump fails too");
+    private static final Map<String, String> WE_REJECT = TestFiles.WE_REJECT;
 
     private static final List<TransferSyntax> TARGETS = TransferSyntax.NATIVE;
     /** The fastest deflate level: the round trip deflates some 150 MB of corpus pixel data. */
@@ -62,9 +53,7 @@ class PydicomComparisonTest {
 
     @BeforeAll
     void readAndWriteEverything() throws IOException {
-        Path corpus = TestData.mixedCorpus();
-        files = new ArrayList<>(TestData.realDicomFiles());
-        files.addAll(TestData.dicomFilesUnder(corpus));
+        files = TestFiles.realAndMixed();
         long t0 = System.nanoTime();
         oracle = Pydicom.dump(files, "sources");
         long t1 = System.nanoTime();

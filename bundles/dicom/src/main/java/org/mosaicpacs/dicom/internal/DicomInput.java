@@ -2,12 +2,16 @@ package org.mosaicpacs.dicom.internal;
 
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.util.Arrays;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
+import java.util.zip.ZipException;
+
+import org.mosaicpacs.dicom.DicomParseException;
 
 /** A buffered input stream that counts its position, can peek ahead and switch to inflating. */
 public final class DicomInput {
@@ -113,7 +117,7 @@ public final class DicomInput {
         ensure(2);
         boolean zlib = limit - pos >= 2 && (buf[pos] & 0x0F) == 8 && ((buf[pos] & 0xFF) << 8 | buf[pos + 1] & 0xFF) % 31 == 0;
         InputStream rest = new SequenceInputStream(new ByteArrayInputStream(Arrays.copyOfRange(buf, pos, limit)), in);
-        in = new InflaterInputStream(rest, new Inflater(!zlib), 16 * 1024);
+        in = new Inflating(new InflaterInputStream(rest, new Inflater(!zlib), 16 * 1024));
         base += pos;
         pos = 0;
         limit = 0;
@@ -122,5 +126,43 @@ public final class DicomInput {
 
     public void close() throws IOException {
         in.close();
+    }
+
+    /** Inflated input whose corruption is bad DICOM input, not an I/O failure. */
+    private final class Inflating extends FilterInputStream {
+        Inflating(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (ZipException | EOFException e) {
+                throw corrupt(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (ZipException | EOFException e) {
+                throw corrupt(e);
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            try {
+                return super.skip(n);
+            } catch (ZipException | EOFException e) {
+                throw corrupt(e);
+            }
+        }
+
+        private DicomParseException corrupt(IOException e) {
+            return new DicomParseException("the deflated data set is corrupt (" + e.getMessage() + ")", -1, position(), e);
+        }
     }
 }

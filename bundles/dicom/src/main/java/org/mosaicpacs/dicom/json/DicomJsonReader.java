@@ -1,5 +1,6 @@
 package org.mosaicpacs.dicom.json;
 
+import java.io.CharConversionException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,7 +56,11 @@ public final class DicomJsonReader implements Closeable {
 
     /** A reader of a JSON document in a stream (UTF-8, UTF-16 or UTF-32, detected); {@link #close()} closes it. */
     public static DicomJsonReader open(InputStream in) throws IOException {
-        return new DicomJsonReader(FACTORY.createParser(in));
+        try {
+            return new DicomJsonReader(FACTORY.createParser(in));
+        } catch (CharConversionException e) {
+            throw new DicomParseException("not JSON text (UTF-8, -16 or -32): " + e.getMessage(), -1, 0, e);
+        }
     }
 
     /** A reader that uses an existing parser, positioned before a data set object or an array of them. */
@@ -63,7 +68,7 @@ public final class DicomJsonReader implements Closeable {
         return new DicomJsonReader(Objects.requireNonNull(parser, "parser"));
     }
 
-    /** Reads a document holding one data set. */
+    /** Reads a document holding one data set, and closes the stream. */
     public static DataSet readDataSet(InputStream in) throws IOException {
         try (DicomJsonReader r = open(in)) {
             DataSet ds = r.readNext();
@@ -110,6 +115,8 @@ public final class DicomJsonReader implements Closeable {
             return ds;
         } catch (StreamReadException e) {
             throw new DicomParseException("not JSON: " + e.getOriginalMessage(), -1, offset(e.getLocation()), e);
+        } catch (CharConversionException e) {
+            throw new DicomParseException("not JSON text (UTF-8, -16 or -32): " + e.getMessage(), -1, offset(), e);
         }
     }
 

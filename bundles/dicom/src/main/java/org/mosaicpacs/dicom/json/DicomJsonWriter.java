@@ -159,10 +159,12 @@ public final class DicomJsonWriter implements Closeable, Flushable {
         } else if (value instanceof BulkData || value instanceof Fragments) {
             BulkData bulk = value instanceof Fragments f ? f.source() : (BulkData) value;
             String uri = bulk == null ? null : bulkDataUriPolicy.bulkDataUri(path, vr, bulk);
+            if (uri == null && value instanceof BulkData b && (!b.hasLength() || vr.kind() != VR.Kind.BYTES)) {
+                // unresolved, or a text or number value by reference (F.2.6): it can only be passed on
+                uri = b.toUriString();
+            }
             if (uri != null) {
                 json.writeStringField("BulkDataURI", uri);
-            } else if (value instanceof BulkData b && !b.hasLength()) {
-                json.writeStringField("BulkDataURI", b.toUriString()); // unresolved: can only be passed on
             } else {
                 writeInlineBinary(value, vr);
             }

@@ -15,6 +15,7 @@ import org.mosaicpacs.dicom.BulkData;
 import org.mosaicpacs.dicom.DataSet;
 import org.mosaicpacs.dicom.ElementDictionary;
 import org.mosaicpacs.dicom.ElementPath;
+import org.mosaicpacs.dicom.PersonName;
 import org.mosaicpacs.dicom.Fragments;
 import org.mosaicpacs.dicom.Sequence;
 import org.mosaicpacs.dicom.Tags;
@@ -167,8 +168,8 @@ public final class DicomXmlWriter implements Closeable {
         } else if (value instanceof BulkData || value instanceof Fragments) {
             BulkData bulk = value instanceof Fragments f ? f.source() : (BulkData) value;
             String uri = bulk == null ? null : bulkDataUriPolicy.bulkDataUri(path, vr, bulk);
-            if (uri == null && value instanceof BulkData b && !b.hasLength()) {
-                uri = b.toUriString(); // unresolved: can only be passed on
+            if (uri == null && value instanceof BulkData b && (!b.hasLength() || vr.kind() != VR.Kind.BYTES)) {
+                uri = b.toUriString(); // unresolved, or a text or number value by reference: it can only be passed on
             }
             if (uri != null) {
                 xml.writeEmptyElement("BulkData");
@@ -205,6 +206,16 @@ public final class DicomXmlWriter implements Closeable {
 
     private void writeValues(DataSet ds, int tag, VR vr) throws XMLStreamException {
         String[] values = ds.getStrings(tag);
+        if (vr == VR.PN) {
+            for (int k = 0; k < values.length; k++) {
+                if (PersonName.parse(values[k]).isEmpty()) {
+                    values[k] = ""; // "^^^^" has no components to write
+                }
+            }
+            if (values.length == 1 && values[0].isEmpty()) {
+                return;
+            }
+        }
         if (vr.kind() == VR.Kind.FLOAT) {
             double[] d = ds.getDoubles(tag);
             for (int k = 0; k < d.length; k++) {
