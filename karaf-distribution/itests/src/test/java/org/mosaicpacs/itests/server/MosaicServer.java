@@ -53,6 +53,9 @@ public final class MosaicServer implements AutoCloseable {
      *                home folder, to prove it needs nothing from the network or ~/.m2
      */
     public static MosaicServer unpack(Path workDir, boolean offline) {
+        // One folder per test JVM, so that test runs in parallel (several builds of the module)
+        // never share or kill each other's servers; folders of JVMs that are gone are cleaned up.
+        workDir = perJvm(workDir);
         String tarball = System.getProperty("mosaic.distribution");
         if (tarball == null || !Files.isRegularFile(Path.of(tarball))) {
             throw new IllegalStateException("system property mosaic.distribution must name the built tar.gz, is " + tarball);
@@ -69,6 +72,30 @@ public final class MosaicServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot unpack the distribution into " + workDir, e);
         }
+    }
+
+    private static Path perJvm(Path workDir) {
+        Path parent = workDir.toAbsolutePath().getParent();
+        String base = workDir.getFileName().toString();
+        try {
+            Files.createDirectories(parent);
+            try (var siblings = Files.list(parent)) {
+                for (Path p : siblings.toList()) {
+                    String name = p.getFileName().toString();
+                    if (name.startsWith(base + "-jvm")) {
+                        long pid = Long.parseLong(name.substring((base + "-jvm").length()));
+                        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                            continue;
+                        }
+                        killLeftovers(p);
+                        deleteRecursively(p);
+                    }
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("cannot prepare " + parent + ": " + e, e);
+        }
+        return parent.resolve(base + "-jvm" + ProcessHandle.current().pid());
     }
 
     /**
