@@ -114,18 +114,18 @@ public class DistributionIT {
     @Test
     public void optionalFeatureInstallsAndUninstallsWithoutRestart() throws Exception {
         awaitHealthUp();
-        String feature = "mosaic-codec-rle";
+        String feature = "mosaic-sample-vendor-sop";
         assertThat(features.isInstalled(features.getFeature(feature))).as(feature + " is not part of the boot").isFalse();
 
         features.installFeature(feature, EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
         Feature installed = features.getFeature(feature);
         assertThat(features.isInstalled(installed)).isTrue();
-        assertThat(bundleState("org.mosaicpacs.codec.rle")).isEqualTo(Bundle.ACTIVE);
+        assertThat(bundleState("org.mosaicpacs.sample.vendor.sop")).isEqualTo(Bundle.ACTIVE);
         awaitHealthUp();
 
         features.uninstallFeature(feature, EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
         assertThat(features.isInstalled(installed)).isFalse();
-        assertThat(bundleState("org.mosaicpacs.codec.rle")).isEqualTo(-1);
+        assertThat(bundleState("org.mosaicpacs.sample.vendor.sop")).isEqualTo(-1);
         // The REST path survived both changes.
         awaitHealthUp();
     }

@@ -41,12 +41,18 @@ class OfflineDistributionIT {
 
     @Test
     void optionalFeaturesInstallOfflineFromTheShell() throws Exception {
-        assertThat(server.shell("feature:list -i")).doesNotContain("mosaic-codecs ");
-        server.shell("feature:install mosaic-codecs");
-        assertThat(server.shell("feature:list -i")).contains("mosaic-codecs");
-        assertThat(server.shell("bundle:list -s")).contains("org.mosaicpacs.codec.rle");
-        server.shell("feature:uninstall mosaic-codecs");
+        // Optional features are in system/: a sample plugin and the PostgreSQL driver install offline.
+        assertThat(server.shell("feature:list -i")).doesNotContain("mosaic-sample-vendor-sop ");
+        server.shell("feature:install mosaic-sample-vendor-sop mosaic-db-postgresql");
+        assertThat(server.shell("feature:list -i")).contains("mosaic-sample-vendor-sop").contains("mosaic-db-postgresql");
+        assertThat(server.shell("bundle:list -s")).contains("org.mosaicpacs.sample.vendor.sop").contains("org.postgresql.jdbc");
+        server.shell("feature:uninstall mosaic-sample-vendor-sop");
+        assertThat(server.shell("bundle:list -s")).doesNotContain("org.mosaicpacs.sample.vendor.sop");
+        // Uninstalling a codec (part of the boot feature) works offline too.
+        server.shell("feature:uninstall mosaic-codec-rle");
         assertThat(server.shell("bundle:list -s")).doesNotContain("org.mosaicpacs.codec.rle");
+        server.shell("feature:install mosaic-codec-rle");
+        assertThat(server.shell("bundle:list -s")).contains("org.mosaicpacs.codec.rle");
         assertThat(server.get("/api/health").statusCode()).isEqualTo(200);
     }
 }
