@@ -101,11 +101,14 @@ final class AttributeLevels {
         put(PATIENT, QueryLevel.PATIENT);
         put(STUDY, QueryLevel.STUDY);
         put(SERIES, QueryLevel.SERIES);
-        for (int tag : DERIVED) {
-            LEVELS.put(tag, tag == Tag.NumberOfSeriesRelatedInstances ? QueryLevel.SERIES
-                    : Tags.group(tag) == 0x0020 && tag <= Tag.NumberOfPatientRelatedInstances ? QueryLevel.PATIENT
-                    : QueryLevel.STUDY);
-        }
+        LEVELS.put(Tag.NumberOfPatientRelatedStudies, QueryLevel.PATIENT);
+        LEVELS.put(Tag.NumberOfPatientRelatedSeries, QueryLevel.PATIENT);
+        LEVELS.put(Tag.NumberOfPatientRelatedInstances, QueryLevel.PATIENT);
+        LEVELS.put(Tag.NumberOfStudyRelatedSeries, QueryLevel.STUDY);
+        LEVELS.put(Tag.NumberOfStudyRelatedInstances, QueryLevel.STUDY);
+        LEVELS.put(Tag.ModalitiesInStudy, QueryLevel.STUDY);
+        LEVELS.put(Tag.SOPClassesInStudy, QueryLevel.STUDY);
+        LEVELS.put(Tag.NumberOfSeriesRelatedInstances, QueryLevel.SERIES);
     }
 
     private AttributeLevels() {

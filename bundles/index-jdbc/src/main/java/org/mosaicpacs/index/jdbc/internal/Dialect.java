@@ -1,0 +1,87 @@
+package org.mosaicpacs.index.jdbc.internal;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.Set;
+
+/** What differs between the databases the index runs on; detected from {@link DatabaseMetaData}. */
+enum Dialect {
+
+    /** Apache Derby, embedded: the zero-configuration default. */
+    DERBY("derby", Set.of("40001", "40XL1", "40XL2"), Set.of("X0Y32")),
+    /** PostgreSQL: for several nodes sharing one index. */
+    POSTGRESQL("postgresql", Set.of("40001", "40P01"), Set.of("42P07"));
+
+    private final String scriptFolder;
+    private final Set<String> retryStates;
+    private final Set<String> existsStates;
+
+    Dialect(String scriptFolder, Set<String> retryStates, Set<String> existsStates) {
+        this.scriptFolder = scriptFolder;
+        this.retryStates = retryStates;
+        this.existsStates = existsStates;
+    }
+
+    /**
+     * The dialect of a connection's database.
+     *
+     * @throws SQLException if the database is neither Derby nor PostgreSQL
+     */
+    static Dialect of(Connection connection) throws SQLException {
+        DatabaseMetaData meta = connection.getMetaData();
+        String product = meta.getDatabaseProductName().toLowerCase(Locale.ROOT);
+        if (product.contains("derby")) {
+            return DERBY;
+        }
+        if (product.contains("postgres")) {
+            return POSTGRESQL;
+        }
+        throw new SQLException("the archive index supports Apache Derby and PostgreSQL, not "
+                + meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion());
+    }
+
+    /** The resource folder of this dialect's migration scripts. */
+    String scriptFolder() {
+        return scriptFolder;
+    }
+
+    /** Prepares an INSERT whose generated primary key column {@code pk} is read back. */
+    PreparedStatement prepareInsert(Connection connection, String sql) throws SQLException {
+        // Derby answers RETURN_GENERATED_KEYS with the identity column; PostgreSQL would return
+        // every column (blobs too), so it is asked for pk only.
+        return this == DERBY ? connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)
+                : connection.prepareStatement(sql, new String[] {"pk"});
+    }
+
+    /** True for a unique constraint violation (SQL:2003 state 23505 in both databases). */
+    boolean isUniqueViolation(SQLException e) {
+        return hasState(e, Set.of("23505"));
+    }
+
+    /** True for a deadlock, lock timeout or serialization failure: the transaction may be retried. */
+    boolean isRetryable(SQLException e) {
+        return hasState(e, retryStates);
+    }
+
+    /** True if a CREATE failed because the object exists (also PostgreSQL's race on its catalog). */
+    boolean isAlreadyExists(SQLException e) {
+        return hasState(e, existsStates) || this == POSTGRESQL && isUniqueViolation(e);
+    }
+
+    private static boolean hasState(SQLException e, Set<String> states) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s) {
+                for (SQLException n = s; n != null; n = n.getNextException()) {
+                    if (n.getSQLState() != null && states.contains(n.getSQLState())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,205 @@
+package org.mosaicpacs.index.jdbc.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+import javax.sql.DataSource;
+
+import org.mosaicpacs.api.index.ArchiveIndex;
+import org.mosaicpacs.api.index.IndexException;
+import org.mosaicpacs.api.index.IndexQuery;
+import org.mosaicpacs.api.index.InstanceRecord;
+import org.mosaicpacs.api.index.QueryResults;
+import org.mosaicpacs.api.index.RecordOutcome;
+import org.mosaicpacs.api.storage.StoredObject;
+import org.mosaicpacs.dicom.DataSet;
+
+/**
+ * The {@link ArchiveIndex} on a JDBC {@link DataSource} (Derby or PostgreSQL). Plain Java: the
+ * DS component {@link JdbcArchiveIndexComponent} and the tests construct it.
+ *
+ * <p>Every write is one READ COMMITTED transaction, run again when it loses a race or a deadlock
+ * (see {@link IndexWriter}). Queries read through a cursor that streams matches.
+ */
+final class JdbcArchiveIndex implements ArchiveIndex {
+
+    private static final int MAX_ATTEMPTS = 20;
+
+    private final DataSource dataSource;
+    private final IndexSettings settings;
+    private final Dialect dialect;
+    private final IndexWriter writer;
+    private final QueryPlanner planner;
+
+    /**
+     * Opens the index: detects the database, applies pending schema migrations.
+     *
+     * @param sqlMatching false to match every key in Java (the reference the SQL is tested against)
+     * @throws SQLException if the database is unreachable, unsupported, or a migration fails
+     */
+    JdbcArchiveIndex(DataSource dataSource, IndexSettings settings, boolean sqlMatching) throws SQLException {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        try (Connection c = dataSource.getConnection()) {
+            this.dialect = Dialect.of(c);
+        }
+        SchemaMigrator.migrate(dataSource);
+        this.writer = new IndexWriter(dialect);
+        this.planner = new QueryPlanner(dialect, sqlMatching);
+    }
+
+    JdbcArchiveIndex(DataSource dataSource, IndexSettings settings) throws SQLException {
+        this(dataSource, settings, true);
+    }
+
+    Dialect dialect() {
+        return dialect;
+    }
+
+    @Override
+    public RecordOutcome record(DataSet header, StoredObject object, String transferSyntaxUid, Instant received,
+                                boolean replaceExisting) throws IndexException {
+        Objects.requireNonNull(header, "header");
+        Objects.requireNonNull(object, "object");
+        Objects.requireNonNull(transferSyntaxUid, "transferSyntaxUid");
+        Objects.requireNonNull(received, "received");
+        NewInstance instance = NewInstance.of(header, object, transferSyntaxUid, received);
+        return write("record " + instance.record.sopInstanceUid(), c -> writer.record(c, instance, replaceExisting));
+    }
+
+    @Override
+    public Optional<InstanceRecord> findInstance(String sopInstanceUid) throws IndexException {
+        Objects.requireNonNull(sopInstanceUid, "sopInstanceUid");
+        try (Connection c = dataSource.getConnection()) {
+            return IndexWriter.findInstance(c, sopInstanceUid).map(IndexWriter.InstanceRow::record);
+        } catch (SQLException e) {
+            throw new IndexException("cannot read the index: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<InstanceRecord> findInstances(String studyInstanceUid, String seriesInstanceUid) throws IndexException {
+        Objects.requireNonNull(studyInstanceUid, "studyInstanceUid");
+        String sql = IndexWriter.INSTANCE_SELECT + " WHERE s.study_uid = ?" + (seriesInstanceUid != null ? " AND r.series_uid = ?" : "")
+                + " ORDER BY r.series_number, r.pk, i.instance_number, i.pk";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, studyInstanceUid);
+            if (seriesInstanceUid != null) {
+                ps.setString(2, seriesInstanceUid);
+            }
+            List<InstanceRecord> records = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    records.add(IndexWriter.instanceRecord(rs, 5));
+                }
+            }
+            return records;
+        } catch (SQLException e) {
+            throw new IndexException("cannot read the index: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public QueryResults query(IndexQuery query) throws IndexException {
+        return query(query, false);
+    }
+
+    /**
+     * Runs a query.
+     *
+     * @param combinedDateTime match date and time keys as one date-time (PS3.4 C.2.2.2.5, negotiated per association)
+     */
+    QueryResults query(IndexQuery query, boolean combinedDateTime) throws IndexException {
+        Objects.requireNonNull(query, "query");
+        MatchOptions options = new MatchOptions(settings.caseInsensitivePersonNames(),
+                settings.fuzzyPersonNames() || query.fuzzyPersonNames(), combinedDateTime);
+        int limit = settings.effectiveLimit(query.limit());
+        QueryPlanner.Plan plan;
+        try {
+            plan = planner.plan(query, options, limit);
+        } catch (IllegalArgumentException e) {
+            throw new IndexException(e.getMessage(), e);
+        }
+        Connection c = null;
+        PreparedStatement ps = null;
+        try {
+            c = dataSource.getConnection();
+            c.setAutoCommit(false); // PostgreSQL streams rows only inside a transaction
+            c.setReadOnly(true);
+            ps = c.prepareStatement(plan.sql());
+            ps.setFetchSize(100);
+            for (int i = 0; i < plan.params().size(); i++) {
+                ps.setObject(i + 1, plan.params().get(i));
+            }
+            ResultSet rs = ps.executeQuery();
+            return new JdbcQueryResults(c, ps, rs, plan, query, new KeyMatcher(options), limit);
+        } catch (SQLException e) {
+            closeQuietly(ps, c);
+            throw new IndexException("index query failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(PreparedStatement ps, Connection c) {
+        try (c; ps) {
+            if (c != null) {
+                c.rollback();
+            }
+        } catch (SQLException ignored) {
+            // the query failure is what the caller hears about
+        }
+    }
+
+    @Override
+    public Optional<InstanceRecord> removeInstance(String sopInstanceUid) throws IndexException {
+        Objects.requireNonNull(sopInstanceUid, "sopInstanceUid");
+        return write("remove " + sopInstanceUid, c -> writer.remove(c, sopInstanceUid));
+    }
+
+    private interface Work<T> {
+        T run(Connection c) throws SQLException, IndexException;
+    }
+
+    /** Runs a write transaction, again after a lost race or deadlock, with a short random pause. */
+    private <T> T write(String what, Work<T> work) throws IndexException {
+        SQLException lastFailure = null;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (IndexWriter.Retry e) {
+                    c.rollback();
+                } catch (SQLException | IndexException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (!dialect.isRetryable(e)) {
+                    throw new IndexException("cannot " + what + ": " + e.getMessage(), e);
+                }
+                lastFailure = e;
+            }
+            pause(attempt);
+        }
+        throw new IndexException("cannot " + what + " after " + MAX_ATTEMPTS + " attempts (contention)", lastFailure);
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextInt(1, 5 * Math.min(attempt, 10) + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package org.mosaicpacs.index.jdbc.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+/** Versioned migrations: applied once, also when several nodes start at the same moment. */
+class SchemaMigratorTest {
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void nodesStartingTogetherApplyEachVersionOnce(TestDatabase db) throws Exception {
+        try (HikariDataSource ds = db.create("schema_migrator_test")) {
+            int nodes = 4;
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(nodes);
+            try {
+                List<Future<Integer>> results = new ArrayList<>();
+                for (int i = 0; i < nodes; i++) {
+                    Callable<Integer> node = () -> {
+                        start.await();
+                        return SchemaMigrator.migrate(ds);
+                    };
+                    results.add(pool.submit(node));
+                }
+                start.countDown();
+                for (Future<Integer> r : results) {
+                    assertThat(r.get(60, TimeUnit.SECONDS)).isEqualTo(SchemaMigrator.MIGRATIONS.size());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(SchemaMigrator.migrate(ds)).isEqualTo(SchemaMigrator.MIGRATIONS.size());
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM index_schema_version")) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).isEqualTo(SchemaMigrator.MIGRATIONS.size());
+                }
+                try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM person_name")) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).isZero();
+                }
+                st.executeUpdate("INSERT INTO index_schema_version (version, description, applied)"
+                        + " VALUES (99, 'from the future', CURRENT_TIMESTAMP)");
+            }
+            assertThatThrownBy(() -> SchemaMigrator.migrate(ds)).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("newer");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void everyScriptSplitsIntoStatements(TestDatabase db) {
+        Dialect dialect = db == TestDatabase.DERBY ? Dialect.DERBY : Dialect.POSTGRESQL;
+        for (SchemaMigrator.Migration m : SchemaMigrator.MIGRATIONS) {
+            assertThat(SchemaMigrator.statements(dialect, m.version())).allSatisfy(sql -> {
+                assertThat(sql).doesNotContain(";");
+                assertThat(sql).matches("(?s)^(CREATE|ALTER|DROP|INSERT|UPDATE) .*");
+            });
+        }
+    }
+}
