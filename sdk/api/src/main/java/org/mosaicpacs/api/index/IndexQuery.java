@@ -19,9 +19,18 @@ import org.mosaicpacs.dicom.DataSet;
  *                          (QIDO-RS {@code includefield=all})
  * @param offset            matches to skip
  * @param limit             the most matches to return; 0 means the implementation's configured maximum
+ * @param combinedDateTime  a date key and its time key (Study Date and Study Time, ...) form one
+ *                          date-time range (PS3.4 C.2.2.2.5), as negotiated by SOP Class Extended
+ *                          Negotiation; otherwise they match independently
  */
 public record IndexQuery(InformationModel model, QueryLevel level, DataSet keys, boolean fuzzyPersonNames,
-                         boolean relational, boolean allAttributes, int offset, int limit) {
+                         boolean relational, boolean allAttributes, int offset, int limit, boolean combinedDateTime) {
+
+    /** A query without combined date-time matching. */
+    public IndexQuery(InformationModel model, QueryLevel level, DataSet keys, boolean fuzzyPersonNames,
+                      boolean relational, boolean allAttributes, int offset, int limit) {
+        this(model, level, keys, fuzzyPersonNames, relational, allAttributes, offset, limit, false);
+    }
 
     public IndexQuery {
         Objects.requireNonNull(model, "model");

@@ -109,7 +109,7 @@ final class JdbcArchiveIndex implements ArchiveIndex {
 
     @Override
     public QueryResults query(IndexQuery query) throws IndexException {
-        return query(query, false);
+        return query(query, query.combinedDateTime());
     }
 
     /**
