@@ -40,6 +40,14 @@ class OfflineDistributionIT {
     }
 
     @Test
+    void theCommandLineToolShipsInBin() {
+        Path ct = org.mosaicpacs.testing.TestData.realFilesDir().resolve("test_files/CT_small.dcm");
+        var dump = org.mosaicpacs.testing.Tools.run(java.time.Duration.ofSeconds(60),
+                java.util.List.of(server.home().resolve("bin/mosaic-dicom").toString(), "dump", ct.toString())).assertSuccess();
+        assertThat(dump.out()).contains("(0010,0010) PN [CompressedSamples^CT1]");
+    }
+
+    @Test
     void optionalFeaturesInstallOfflineFromTheShell() throws Exception {
         // Optional features are in system/: a sample plugin and the PostgreSQL driver install offline.
         assertThat(server.shell("feature:list -i")).doesNotContain("mosaic-sample-vendor-sop ");
