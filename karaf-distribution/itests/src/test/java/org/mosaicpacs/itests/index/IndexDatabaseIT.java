@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,13 +41,7 @@ class IndexDatabaseIT {
         PostgresServer postgres = PostgresServer.shared();
         String url = postgres.createDatabase("mosaic_index_it");
         try (MosaicServer server = MosaicServer.unpack(Path.of("target/index-postgresql-server").toAbsolutePath(), false)) {
-            String datasource = "etc/org.ops4j.datasource-mosaic.cfg";
-            assertThat(server.home().resolve(datasource)).as("the distribution ships the Derby default").isRegularFile();
-            server.setProperty(datasource, "osgi.jdbc.driver.name", "PostgreSQL JDBC Driver");
-            server.setProperty(datasource, "url", url);
-            server.setProperty(datasource, "user", postgres.user());
-            server.setProperty(datasource, "password", "");
-            addBootFeature(server, "mosaic-db-postgresql");
+            server.usePostgresql(url, postgres.user());
             server.start();
 
             assertThat(indexState(server)).isEqualTo("ACTIVE");
@@ -83,20 +75,5 @@ class IndexDatabaseIT {
             Thread.sleep(500);
         }
         throw new AssertionError("/api/health does not list " + COMPONENT + ": " + body);
-    }
-
-    /** Adds a feature to those Karaf installs at boot, after the others (featuresBoot spans continuation lines). */
-    private static void addBootFeature(MosaicServer server, String feature) throws IOException {
-        Path cfg = server.home().resolve("etc/org.apache.karaf.features.cfg");
-        List<String> lines = new ArrayList<>(Files.readAllLines(cfg));
-        int i = 0;
-        while (!lines.get(i).startsWith("featuresBoot")) {
-            i++;
-        }
-        while (lines.get(i).stripTrailing().endsWith("\\")) {
-            i++;
-        }
-        lines.set(i, lines.get(i).stripTrailing() + ", " + feature);
-        Files.write(cfg, lines);
     }
 }

@@ -31,22 +31,60 @@ final class StoreScu {
         }
     }
 
-    /** Sends the files in one association (-R: propose exactly their SOP classes and syntaxes). */
+    /** Sends uncompressed files in one association (-R: propose exactly their SOP classes). */
     static Outcome send(int port, String calledAe, List<Path> files, Duration timeout) {
-        return parse(Tools.run(timeout, command(port, calledAe, files)));
+        return parse(Tools.run(timeout, command(port, calledAe, files, "-x=")));
     }
 
-    private static List<String> command(int port, String calledAe, List<Path> files) {
+    /**
+     * Sends files in their own transfer syntaxes: one association per syntax, proposing it
+     * (storescu cannot convert compressed data, so it must travel as stored).
+     */
+    static Outcome sendAsStored(int port, String calledAe, Map<Path, String> filesWithSyntax, Duration timeout) {
+        Map<String, List<Path>> bySyntax = new LinkedHashMap<>();
+        filesWithSyntax.forEach((f, ts) -> bySyntax.computeIfAbsent(ts, k -> new ArrayList<>()).add(f));
+        Map<Path, String> statuses = new LinkedHashMap<>();
+        StringBuilder log = new StringBuilder();
+        int exit = 0;
+        for (Map.Entry<String, List<Path>> group : bySyntax.entrySet()) {
+            Outcome o = parse(Tools.run(timeout, command(port, calledAe, group.getValue(), proposeOption(group.getKey()))));
+            statuses.putAll(o.statuses());
+            log.append(o.log());
+            exit = Math.max(exit, o.exitCode());
+        }
+        return new Outcome(statuses, exit, log.toString());
+    }
+
+    /** storescu's option proposing a transfer syntax (uncompressed ones are always proposed too). */
+    private static String proposeOption(String ts) {
+        return switch (ts) {
+            case "1.2.840.10008.1.2" -> "-xi";
+            case "1.2.840.10008.1.2.2" -> "-xb";
+            case "1.2.840.10008.1.2.1.99" -> "-xd";
+            case "1.2.840.10008.1.2.5" -> "-xr";
+            case "1.2.840.10008.1.2.4.50" -> "-xy";
+            case "1.2.840.10008.1.2.4.51" -> "-xx";
+            case "1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70" -> "-xs";
+            case "1.2.840.10008.1.2.4.80" -> "-xt";
+            case "1.2.840.10008.1.2.4.81" -> "-xu";
+            case "1.2.840.10008.1.2.4.90" -> "-xv";
+            case "1.2.840.10008.1.2.4.91" -> "-xw";
+            default -> "-xe";
+        };
+    }
+
+    private static List<String> command(int port, String calledAe, List<Path> files, String propose) {
         // -nh: go on after a refused object (the default halts the whole run)
-        List<String> cmd = new ArrayList<>(List.of(Tools.require("storescu").toString(), "-v", "-R", "-nh", "-aet", "STORESCU",
-                "-aec", calledAe, "-to", "30", "-ta", "30", "-td", "60", "127.0.0.1", Integer.toString(port)));
+        List<String> cmd = new ArrayList<>(List.of(Tools.require("storescu").toString(), "-v", "-R", "-nh", propose,
+                "-aet", "STORESCU", "-aec", calledAe, "-to", "30", "-ta", "30", "-td", "60", "127.0.0.1",
+                Integer.toString(port)));
         files.forEach(f -> cmd.add(f.toString()));
         return cmd;
     }
 
     /** Starts storescu in the background; {@link #finish} collects its outcome. */
     static Process start(int port, String calledAe, List<Path> files, Path logFile) {
-        ProcessBuilder pb = new ProcessBuilder(command(port, calledAe, files))
+        ProcessBuilder pb = new ProcessBuilder(command(port, calledAe, files, "-x="))
                 .redirectErrorStream(true).redirectOutput(logFile.toFile());
         pb.environment().put("TCP_NODELAY", "1");
         try {

@@ -37,7 +37,7 @@ final class StoredObjects {
             } else if (!entry.get("exists").asBoolean()) {
                 problems.add(entry.get("sent").asText() + ": not stored at " + entry.get("stored").asText());
             } else if (!entry.get("identical").asBoolean()) {
-                problems.add(entry.get("sent").asText() + ": stored copy differs");
+                problems.add(entry.get("sent").asText() + ": stored copy differs: " + entry.path("difference").asText());
             }
         }
         return problems;
@@ -50,12 +50,18 @@ final class StoredObjects {
         return JSON.readTree(r.out());
     }
 
-    /** The files storescu accepts as input: Part 10 with SOP class and instance in the meta information. */
-    static List<Path> sendable(List<Path> candidates) throws Exception {
+    /**
+     * The files storescu accepts as input (Part 10 with SOP class and instance in the meta
+     * information), each with its transfer syntax UID.
+     */
+    static Map<Path, String> sendable(List<Path> candidates) throws Exception {
         Tools.Result r = Tools.run(Duration.ofMinutes(2), List.of(Tools.pydicomPython().toString(), script().toString(),
                 "sendable"), null, Map.of(), candidates.stream().map(Path::toString).collect(Collectors.joining("\n")))
                 .assertSuccess();
-        return r.out().lines().filter(l -> !l.isBlank()).map(Path::of).toList();
+        Map<Path, String> files = new java.util.LinkedHashMap<>();
+        r.out().lines().filter(l -> l.contains("\t")).forEach(l -> files.put(Path.of(l.substring(0, l.indexOf('\t'))),
+                l.substring(l.indexOf('\t') + 1).trim()));
+        return files;
     }
 
     private static Path script() {

@@ -142,7 +142,42 @@ public final class MosaicServer implements AutoCloseable {
         }
     }
 
-    /** Starts the server and waits until {@code /api/health} answers 200. */
+    /**
+     * Points the index at a PostgreSQL database instead of the embedded Derby, the way the admin
+     * guide says: the {@code mosaic} DataSource configuration and the driver feature at boot.
+     */
+    public void usePostgresql(String jdbcUrl, String user) {
+        String datasource = "etc/org.ops4j.datasource-mosaic.cfg";
+        if (!Files.isRegularFile(home.resolve(datasource))) {
+            throw new IllegalStateException("the distribution does not ship " + datasource);
+        }
+        setProperty(datasource, "osgi.jdbc.driver.name", "PostgreSQL JDBC Driver");
+        setProperty(datasource, "url", jdbcUrl);
+        setProperty(datasource, "user", user);
+        setProperty(datasource, "password", "");
+        addBootFeature("mosaic-db-postgresql");
+    }
+
+    /** Adds a feature to those Karaf installs at boot, after the others (featuresBoot spans continuation lines). */
+    public void addBootFeature(String feature) {
+        Path cfg = home.resolve("etc/org.apache.karaf.features.cfg");
+        try {
+            List<String> lines = new ArrayList<>(Files.readAllLines(cfg));
+            int i = 0;
+            while (!lines.get(i).startsWith("featuresBoot")) {
+                i++;
+            }
+            while (lines.get(i).stripTrailing().endsWith("\\")) {
+                i++;
+            }
+            lines.set(i, lines.get(i).stripTrailing() + ", " + feature);
+            Files.write(cfg, lines);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot edit " + cfg, e);
+        }
+    }
+
+    /** Starts the server and waits until {@code /api/health} answers 200 and DICOMweb answers. */
     public void start() {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("already running");
@@ -190,10 +225,13 @@ public final class MosaicServer implements AutoCloseable {
             }
             try {
                 HttpResponse<String> response = get("/api/health");
-                if (response.statusCode() == 200) {
+                // DICOMweb registers on its own schedule: ready means both REST applications answer.
+                HttpResponse<String> dicomWeb = response.statusCode() == 200 ? get("/dicom-web/studies?limit=1") : null;
+                if (dicomWeb != null && (dicomWeb.statusCode() == 200 || dicomWeb.statusCode() == 204)) {
                     return;
                 }
-                last = response.statusCode() + " " + response.body();
+                last = dicomWeb == null ? response.statusCode() + " " + response.body()
+                        : "/dicom-web/studies: " + dicomWeb.statusCode() + " " + dicomWeb.body();
             } catch (IOException e) {
                 last = e.toString();
             }

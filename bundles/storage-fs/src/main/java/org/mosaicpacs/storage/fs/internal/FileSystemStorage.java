@@ -195,7 +195,9 @@ final class FileSystemStorage implements StorageBackend {
             }
             try {
                 stream.flush();
-                channel.force(true);
+                // fdatasync: the bytes and the size needed to read them back; the rename below is
+                // made durable by syncing the folder, so the file's other metadata need not be.
+                channel.force(false);
                 channel.close();
                 Path target = resolve(key);
                 Files.createDirectories(target.getParent());
