@@ -4,10 +4,8 @@ import java.util.Set;
 
 import javax.ws.rs.core.Application;
 
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationBase;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
 import org.osgi.service.metatype.annotations.Designate;
@@ -31,12 +29,6 @@ public class DicomWebApplication extends Application {
     static final String NAME = "mosaic.dicomweb";
     /** The filter by which resources and extensions select the application. */
     static final String SELECT = "(osgi.jaxrs.name=" + NAME + ")";
-
-    /** @param transport the private HTTP transport this application's bus must have from the start */
-    @Activate
-    public DicomWebApplication(@Reference CxfDestinations transport) {
-        // nothing to keep: the reference only orders the registrations
-    }
 
     @Override
     public Set<Object> getSingletons() {
