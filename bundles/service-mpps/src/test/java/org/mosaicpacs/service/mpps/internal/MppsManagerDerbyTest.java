@@ -1,0 +1,10 @@
+package org.mosaicpacs.service.mpps.internal;
+
+/** {@link MppsManagerContract} on embedded Derby, the zero-configuration database. */
+class MppsManagerDerbyTest extends MppsManagerContract {
+
+    @Override
+    TestDatabase database() {
+        return TestDatabase.DERBY;
+    }
+}
