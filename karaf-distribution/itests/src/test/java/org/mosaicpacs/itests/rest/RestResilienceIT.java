@@ -42,7 +42,8 @@ class RestResilienceIT {
 
     private static final List<Endpoint> ENDPOINTS = List.of(
             new Endpoint("/api/health", Set.of(200)),
-            new Endpoint("/dicom-web/studies", Set.of(200, 204)));
+            new Endpoint("/dicom-web/studies", Set.of(200, 204)),
+            new Endpoint("/viewer/", Set.of(200)));
 
     private static final Duration SETTLE_DEADLINE = Duration.ofSeconds(90);
     private static final Duration STEADY = Duration.ofSeconds(2);
