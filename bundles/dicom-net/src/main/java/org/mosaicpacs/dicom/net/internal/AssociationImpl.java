@@ -453,6 +453,7 @@ public final class AssociationImpl implements Association {
                 LOG.warn("{}: protocol error, sending A-ABORT ({}): {}", this, abort, why);
                 endCause = new AssociationAbortedException(this + " aborted: " + why, abort, null);
                 sendAbortQuietly(abort);
+                failOutstanding(endCause);
                 startArtim();
             }
             case AA_2 -> closeTransport();
@@ -825,6 +826,16 @@ public final class AssociationImpl implements Association {
         }
     }
 
+    /**
+     * After our A-ABORT no response can come (PS3.8 7.3.1): the requests awaiting one fail now, not
+     * when the peer closes the connection or ARTIM expires.
+     */
+    private void failOutstanding(IOException cause) {
+        for (OutgoingRequest r : outstanding.values()) {
+            r.fail(cause);
+        }
+    }
+
     /** Runs once, when the reader loop ends: fails what is outstanding, wakes waiters, notifies listeners. */
     private void ended() {
         if (closed.getCount() == 0) {
@@ -832,9 +843,7 @@ public final class AssociationImpl implements Association {
         }
         IOException cause = endCause != null ? endCause
                 : new AssociationAbortedException(this + " is closed", null, null);
-        for (OutgoingRequest r : outstanding.values()) {
-            r.fail(cause);
-        }
+        failOutstanding(cause);
         for (IncomingRequest r : performing.values()) {
             r.cancel();
         }
@@ -869,6 +878,7 @@ public final class AssociationImpl implements Association {
         }
         if (a == Action.AA_1) {
             sendAbortQuietly(abort);
+            failOutstanding(endCause);
             try {
                 socket.shutdownOutput();
             } catch (IOException | UnsupportedOperationException e) {
@@ -1157,8 +1167,11 @@ public final class AssociationImpl implements Association {
 
     @Override
     public void release() throws IOException, InterruptedException {
+        // Finish both directions first: our requests awaiting responses, and the peer's requests we
+        // are still answering (an N-EVENT-REPORT after an N-ACTION): a peer waiting for our
+        // response would not answer the A-RELEASE-RQ until its ACSE timeout.
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(settings.dimseTimeoutMs(), 1000));
-        while (!outstanding.isEmpty() && System.nanoTime() < deadline && isOpen()) {
+        while ((!outstanding.isEmpty() || !performing.isEmpty()) && System.nanoTime() < deadline && isOpen()) {
             Thread.sleep(1);
         }
         synchronized (stateLock) {
