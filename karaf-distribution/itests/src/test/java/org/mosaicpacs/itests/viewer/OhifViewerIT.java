@@ -178,16 +178,16 @@ class OhifViewerIT {
 
     @Test
     @Order(3)
-    void stoppingTheViewerLeavesDicomWebAnswering() throws IOException {
-        server.shell("bundle:stop org.mosaicpacs.viewer.ohif");
+    void uninstallingTheViewerLeavesDicomWebAnswering() throws IOException {
+        server.shell("feature:uninstall mosaic-viewer");
         try {
-            awaitStatus("/viewer/", status -> status == 404, "/viewer gone with its bundle stopped");
+            awaitStatus("/viewer/", status -> status == 404, "/viewer gone with its feature uninstalled");
             assertThat(server.get("/dicom-web/studies?limit=1").statusCode()).isEqualTo(200);
             assertThat(server.get("/api/health").statusCode()).isEqualTo(200);
         } finally {
-            server.shell("bundle:start org.mosaicpacs.viewer.ohif");
+            server.shell("feature:install mosaic-viewer");
         }
-        awaitViewer("after bundle:start");
+        awaitViewer("after feature:install mosaic-viewer");
         assertThat(server.get("/dicom-web/studies?limit=1").statusCode()).isEqualTo(200);
         assertThat(server.get("/api/health").statusCode()).isEqualTo(200);
     }
