@@ -4,8 +4,9 @@
 Uses the raw-socket association of shared/bench/dimse-mini.py (no DCMTK start-up cost in the
 figures): one new association per query, as most viewers and modalities query. Query kinds:
 
-  name    PatientName=<FAMILY>^<GIVEN>*   (a person: tens of studies at 100,000)
-  family  PatientName=<FAMILY>*           (a family name: hundreds of studies at 100,000)
+  name    PatientName=<FAMILY>^<GIVEN>*   (a person: ~15 studies at 100,000; the bench corpus
+                                          gives ASCII names to 1 patient in 6)
+  family  PatientName=<FAMILY>*           (a family name: ~450 studies at 100,000)
   date    StudyDate=<d>-<d+1>             (two days: ~55 studies at 100,000)
   nomatch PatientName=ZZZ*                (nothing: the cost of the index itself)
 

@@ -24,10 +24,13 @@ import org.mosaicpacs.testing.Tools;
  * C-FIND latency with 10,000 and 100,000 studies indexed, Mosaic (this SCP on index-jdbc with
  * embedded Derby) beside Orthanc holding the same files, measured by the same client
  * (src/bench/cfind_bench.py, the raw-socket association of shared/bench/dimse-mini.py).
- * {@code -Dmosaic.bench.studies=10000} picks the sizes.
+ * {@code -Dmosaic.bench.studies=10000} picks the sizes, {@code -Dmosaic.bench.queries=300} the
+ * measured queries per kind (default 100), {@code -Dmosaic.bench.orthanc=false} leaves Orthanc out.
  */
 @EnabledIfSystemProperty(named = "mosaic.bench", matches = "true")
 class QueryBenchmark {
+
+    private static final int QUERIES = Integer.getInteger("mosaic.bench.queries", 100);
 
     @Test
     void studyLevelFindBesideOrthanc() throws Exception {
@@ -44,9 +47,11 @@ class QueryBenchmark {
                     .port(0).build(), DimseHandlerRegistry.of(Map.of(UID.StudyRootQueryRetrieveInformationModelFind, scp)))) {
                 server.start();
                 client("mosaic-" + studies, server.port(), "MOSAIC", 20); // warm-up: JIT, Derby's caches
-                client("mosaic-" + studies, server.port(), "MOSAIC", 100);
+                client("mosaic-" + studies, server.port(), "MOSAIC", QUERIES);
             }
-            orthanc(studies, corpus);
+            if (!"false".equals(System.getProperty("mosaic.bench.orthanc"))) {
+                orthanc(studies, corpus);
+            }
         }
     }
 
@@ -104,7 +109,7 @@ class QueryBenchmark {
             Tools.run(Duration.ofMinutes(60), store).assertSuccess();
             System.out.printf("orthanc stored %d studies in %.0f s%n", studies, (System.nanoTime() - t0) / 1e9);
             client("orthanc-" + studies, dicom, "ORTHANC", 20);
-            client("orthanc-" + studies, dicom, "ORTHANC", 100);
+            client("orthanc-" + studies, dicom, "ORTHANC", QUERIES);
         } finally {
             orthanc.destroy();
             orthanc.waitFor(30, TimeUnit.SECONDS);
