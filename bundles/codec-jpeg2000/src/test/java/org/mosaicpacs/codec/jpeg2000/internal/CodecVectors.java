@@ -61,8 +61,12 @@ final class CodecVectors {
 
     /** Runs the extract step once into {@code out} (emptied first) with the given reference tools. */
     static List<Vector> extract(Path out, List<String> tools) {
+        return extract(out, tools, sourceFiles());
+    }
+
+    /** Runs the extract step once into {@code out} (emptied first) on the given files. */
+    static List<Vector> extract(Path out, List<String> tools, List<Path> files) {
         Path python = Tools.pydicomPython();
-        List<Path> files = sourceFiles();
         if (!tools.isEmpty()) {
             Tools.require("gdcmconv");
         }
@@ -90,7 +94,8 @@ final class CodecVectors {
         return Path.of("src/test/python/codec-vectors.py").toAbsolutePath();
     }
 
-    private static List<Vector> parse(Path out) {
+    /** The vectors of an earlier extract run into {@code out}. */
+    static List<Vector> parse(Path out) {
         List<Vector> vectors = new ArrayList<>();
         List<String> lines = readLines(out.resolve("vectors.tsv"));
         for (String line : lines.subList(1, lines.size())) {

@@ -63,8 +63,12 @@ final class CodecVectors {
 
     /** Runs the extract step once into {@code out} (emptied first) with the given reference tools. */
     static List<Vector> extract(Path out, List<String> tools) {
+        return extract(out, tools, sourceFiles());
+    }
+
+    /** Runs the extract step once into {@code out} (emptied first) on the given files. */
+    static List<Vector> extract(Path out, List<String> tools, List<Path> files) {
         Path python = Tools.pydicomPython();
-        List<Path> files = sourceFiles();
         for (String tool : tools) {
             if (!tool.equals(PYDICOM)) {
                 Tools.require(tool.equals(GDCM) ? "gdcmconv" : "dcmdrle");
