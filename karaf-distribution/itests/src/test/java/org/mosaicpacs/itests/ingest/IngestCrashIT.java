@@ -51,8 +51,10 @@ class IngestCrashIT {
         assertThat(files).hasSize(2000);
         Set<Path> acknowledged = new HashSet<>();
         Path objects = StoredObjects.objectsRoot(server.home());
-        long[] killAfterMillis = {2500, 4000, 3000};
-        for (int round = 0; round < killAfterMillis.length; round++) {
+        // Each round is killed once this share of the files got a response: by progress, not by
+        // time, so a fast machine cannot finish the round before the kill.
+        double[] killAtShare = {0.2, 0.5, 0.35};
+        for (int round = 0; round < killAtShare.length; round++) {
             List<Process> senders = new ArrayList<>();
             List<Path> logs = new ArrayList<>();
             for (int s = 0; s < SENDERS; s++) {
@@ -60,7 +62,7 @@ class IngestCrashIT {
                 logs.add(log);
                 senders.add(StoreScu.start(server.dicomPort(), "MOSAIC", share(files, s, round), log));
             }
-            Thread.sleep(killAfterMillis[round]);
+            awaitResponses(logs, (long) (killAtShare[round] * files.size()));
             server.kill();
             int roundAcks = 0;
             for (int s = 0; s < SENDERS; s++) {
@@ -97,6 +99,17 @@ class IngestCrashIT {
         String verify = server.shell("mosaic:archive-verify --checksums");
         assertThat(verify).as("index rows point at intact objects").contains("OK:").doesNotContain("PROBLEM");
         assertThat(StoredObjects.scan(objects).get("problems")).as("no partial file visible").isEmpty();
+    }
+
+    /** Waits until the senders together logged {@code count} C-STORE responses (at most two minutes). */
+    private static void awaitResponses(List<Path> logs, long count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (logs.stream().mapToLong(StoreScu::responsesSoFar).sum() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("fewer than " + count + " C-STORE responses within two minutes");
+            }
+            Thread.sleep(20);
+        }
     }
 
     /** Sender s's quarter of the files, rotated per round so that each round starts elsewhere. */

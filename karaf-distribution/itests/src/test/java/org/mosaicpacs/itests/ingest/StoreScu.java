@@ -94,6 +94,16 @@ final class StoreScu {
         }
     }
 
+    /** How many C-STORE responses a running storescu has logged so far. */
+    static long responsesSoFar(Path logFile) {
+        try {
+            return Files.readAllLines(logFile, java.nio.charset.StandardCharsets.ISO_8859_1).stream()
+                    .filter(l -> l.contains("Received Store Response")).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static Outcome finish(Process process, Path logFile, Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
