@@ -66,10 +66,26 @@ public final class PostgresServer {
                     "-l", base.resolve("server.log").toString(), "-w", "-t", "60",
                     "-o", "-p " + port + " -k " + base + " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
                     "start");
+            server.stopWhenThisJvmIsGone(base);
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start PostgreSQL", e);
         }
+    }
+
+    /**
+     * The shutdown hook does not run when the test JVM is killed (failsafe kills a fork that does
+     * not exit within its timeout; a crash), so a small watchdog process stops the server and
+     * removes its folder once this JVM is gone.
+     */
+    private void stopWhenThisJvmIsGone(Path base) throws IOException {
+        List<String> stop = new ArrayList<>(runAs);
+        stop.addAll(List.of(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "immediate", "-w", "stop"));
+        String script = "while kill -0 " + ProcessHandle.current().pid() + " 2>/dev/null; do sleep 2; done; "
+                + stop.stream().map(a -> "'" + a + "'").collect(java.util.stream.Collectors.joining(" "))
+                + "; rm -rf '" + base + "'";
+        new ProcessBuilder("sh", "-c", script).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     private static Path findBinDir() {
