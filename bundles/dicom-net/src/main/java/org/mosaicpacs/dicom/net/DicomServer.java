@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -223,13 +222,19 @@ public final class DicomServer implements AutoCloseable {
                 Socket s;
                 try {
                     s = socket.accept();
-                } catch (SocketException e) {
-                    if (!stopped) {
-                        LOG.warn("DICOM listener on port {} failed: {}", socket.getLocalPort(), e.toString());
-                    }
-                    return;
                 } catch (IOException e) {
-                    LOG.warn("DICOM listener on port {}: accept failed: {}", socket.getLocalPort(), e.toString());
+                    if (stopped || socket.isClosed()) {
+                        if (!stopped) {
+                            LOG.warn("DICOM listener on port {} ended: {}", socket.getLocalPort(), e.toString());
+                        }
+                        return;
+                    }
+                    // e.g. "Too many open files" (a SocketException): ending here would leave the port
+                    // bound but never answered, so back off and keep accepting once the cause passes
+                    LOG.warn("DICOM listener on port {}: accept failed, retrying in 1 s: {}", socket.getLocalPort(), e.toString());
+                    if (!pause(1000)) {
+                        return;
+                    }
                     continue;
                 }
                 // far beyond the limit: do not even spend a thread on negotiating a rejection
@@ -248,9 +253,21 @@ public final class DicomServer implements AutoCloseable {
                         }
                     });
                 } catch (RuntimeException e) {
+                    // the executor refuses work only while the server closes
+                    LOG.warn("connection from {} closed: {}", s.getRemoteSocketAddress(), e.toString());
                     connections.decrementAndGet();
                     closeQuietly(s);
                 }
+            }
+        }
+
+        private boolean pause(long millis) {
+            try {
+                Thread.sleep(millis);
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
             }
         }
 

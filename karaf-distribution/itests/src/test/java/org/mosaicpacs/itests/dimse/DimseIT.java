@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -28,18 +30,23 @@ import org.mosaicpacs.testing.Tools;
 class DimseIT {
 
     private static final String VERIFICATION_BUNDLE = "org.mosaicpacs.service.verification";
+    private static final String ACCEPTOR_CONFIG = "etc/org.mosaicpacs.dimse.acceptor.cfg";
+    /** karaf.log lines that tell what the acceptor did. */
+    private static final String[] ACCEPTOR_LOG = {"DicomServer", "AssociationAcceptor", "dimse.acceptor", "ERROR"};
 
     @Test
     void verificationFollowsItsBundle(MosaicServer server) {
-        assertThat(echoscu(server.dicomPort()).exitCode()).isZero();
+        // another test may just have reconfigured the acceptor: fileinstall applies edits within a second or two
+        Tools.Result before = await(server, () -> echoscu(server.dicomPort()), r -> r.exitCode() == 0);
+        assertThat(before.exitCode()).isZero();
         server.shell("bundle:stop " + VERIFICATION_BUNDLE);
         try {
-            Tools.Result refused = await(() -> echoscu(server.dicomPort()), r -> r.exitCode() != 0);
+            Tools.Result refused = await(server, () -> echoscu(server.dicomPort()), r -> r.exitCode() != 0);
             assertThat(refused.out() + refused.err()).contains("No Acceptable Presentation Contexts");
         } finally {
             server.shell("bundle:start " + VERIFICATION_BUNDLE);
         }
-        Tools.Result restored = await(() -> echoscu(server.dicomPort()), r -> r.exitCode() == 0);
+        Tools.Result restored = await(server, () -> echoscu(server.dicomPort()), r -> r.exitCode() == 0);
         assertThat(restored.exitCode()).isZero();
     }
 
@@ -49,19 +56,20 @@ class DimseIT {
         TlsFiles tls = TlsFiles.generate(dir);
         int tlsPort = freePort();
         // fileinstall hands the edited file to ConfigAdmin: the acceptor binds TLS without a restart
-        String cfg = "etc/org.mosaicpacs.dimse.acceptor.cfg";
-        server.setProperty(cfg, "tlsKeyStore", tls.serverKeyStore().toString());
-        server.setProperty(cfg, "tlsKeyStorePassword", TlsFiles.PASSWORD);
-        server.setProperty(cfg, "tlsTrustStore", tls.trustStore().toString());
-        server.setProperty(cfg, "tlsTrustStorePassword", TlsFiles.PASSWORD);
-        server.setProperty(cfg, "tlsClientAuth", "need");
-        server.setProperty(cfg, "tlsPort", Integer.toString(tlsPort));
+        server.setProperties(ACCEPTOR_CONFIG, Map.of(
+                "tlsKeyStore", tls.serverKeyStore().toString(),
+                "tlsKeyStorePassword", TlsFiles.PASSWORD,
+                "tlsTrustStore", tls.trustStore().toString(),
+                "tlsTrustStorePassword", TlsFiles.PASSWORD,
+                "tlsClientAuth", "need",
+                "tlsPort", Integer.toString(tlsPort)));
         try {
-            awaitListening(tlsPort);
+            awaitListening(server, tlsPort);
             echoscuWithTls(server, tls, tlsPort);
         } finally {
-            // leave the shared server as other tests expect it
-            server.setProperty(cfg, "tlsPort", "-1");
+            // leave the shared server as other tests expect it: TLS off, plain DICOM answering
+            server.setProperty(ACCEPTOR_CONFIG, "tlsPort", "-1");
+            await(server, () -> echoscu(server.dicomPort()), r -> r.exitCode() == 0);
         }
     }
 
@@ -85,7 +93,7 @@ class DimseIT {
     }
 
     /** Retries until the result satisfies the condition (DS registers and unregisters asynchronously). */
-    private static Tools.Result await(java.util.function.Supplier<Tools.Result> action, Predicate<Tools.Result> done) {
+    private static Tools.Result await(MosaicServer server, Supplier<Tools.Result> action, Predicate<Tools.Result> done) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         Tools.Result last;
         do {
@@ -95,10 +103,11 @@ class DimseIT {
             }
             sleep(250);
         } while (System.nanoTime() < deadline);
-        throw new AssertionError("condition not reached within 30 s; last result: " + last.out() + last.err());
+        throw new AssertionError("condition not reached within 30 s; last result: " + last.out() + last.err()
+                + server.diagnostics(ACCEPTOR_LOG));
     }
 
-    private static void awaitListening(int port) {
+    private static void awaitListening(MosaicServer server, int port) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             try (Socket s = new Socket()) {
@@ -108,7 +117,7 @@ class DimseIT {
                 sleep(200);
             }
         }
-        throw new AssertionError("the acceptor did not open TLS port " + port);
+        throw new AssertionError("the acceptor did not open TLS port " + port + server.diagnostics(ACCEPTOR_LOG));
     }
 
     private static int freePort() throws IOException {

@@ -10,10 +10,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import org.mosaicpacs.testing.Tools;
@@ -107,7 +110,7 @@ public final class MosaicServer implements AutoCloseable {
     private static void killLeftovers(Path workDir) {
         String home = "-Dkaraf.home=" + workDir.toAbsolutePath();
         ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(args -> java.util.Arrays.asList(args).contains(home)).orElse(false))
+                .filter(p -> p.info().arguments().map(args -> Arrays.asList(args).contains(home)).orElse(false))
                 .forEach(p -> {
                     p.destroyForcibly();
                     p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> p).join();
@@ -124,24 +127,67 @@ public final class MosaicServer implements AutoCloseable {
 
     /** Sets {@code key = value} in a Karaf configuration file, replacing an existing line. */
     public void setProperty(String relativeFile, String key, String value) {
+        setProperties(relativeFile, Map.of(key, value));
+    }
+
+    /**
+     * Sets several properties of a Karaf configuration file in one change. The file is replaced
+     * atomically (written beside it, then renamed): fileinstall polls {@code etc/} every second
+     * and would otherwise hand ConfigAdmin a half-written file, or one edit of several.
+     */
+    public void setProperties(String relativeFile, Map<String, String> properties) {
         Path file = home.resolve(relativeFile);
         try {
             List<String> lines = Files.exists(file) ? new ArrayList<>(Files.readAllLines(file)) : new ArrayList<>();
-            boolean replaced = false;
-            for (int i = 0; i < lines.size(); i++) {
-                String line = lines.get(i).trim();
-                if (line.startsWith(key + " ") || line.startsWith(key + "=")) {
-                    lines.set(i, key + " = " + value);
-                    replaced = true;
+            for (Map.Entry<String, String> p : new TreeMap<>(properties).entrySet()) {
+                String key = p.getKey();
+                boolean replaced = false;
+                for (int i = 0; i < lines.size(); i++) {
+                    String line = lines.get(i).trim();
+                    if (line.startsWith(key + " ") || line.startsWith(key + "=")) {
+                        lines.set(i, key + " = " + p.getValue());
+                        replaced = true;
+                    }
+                }
+                if (!replaced) {
+                    lines.add(key + " = " + p.getValue());
                 }
             }
-            if (!replaced) {
-                lines.add(key + " = " + value);
-            }
-            Files.write(file, lines);
+            // the temporary name does not match fileinstall's filter (.cfg, .config, .json)
+            Path temporary = file.resolveSibling(file.getFileName() + ".editing");
+            Files.write(temporary, lines);
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot edit " + file, e);
         }
+    }
+
+    /**
+     * What a failing test should print about the server: whether the Karaf process still runs,
+     * and the last lines of karaf.log that contain one of {@code needles} (all lines if none).
+     */
+    public String diagnostics(String... needles) {
+        StringBuilder b = new StringBuilder("\n--- server ").append(home).append(": Karaf process ");
+        if (process == null) {
+            b.append("never started");
+        } else if (process.isAlive()) {
+            b.append("running (pid ").append(process.pid()).append(')');
+        } else {
+            b.append("ended with exit code ").append(process.exitValue());
+        }
+        Path log = home.resolve("data/log/karaf.log");
+        try {
+            List<String> lines = Files.exists(log) ? Files.readAllLines(log, StandardCharsets.ISO_8859_1) : List.of();
+            List<String> matching = lines.stream()
+                    .filter(l -> needles.length == 0 || Arrays.stream(needles).anyMatch(l::contains)).toList();
+            b.append("; last karaf.log lines").append(needles.length == 0 ? "" : " about " + String.join(", ", needles))
+                    .append(":\n");
+            matching.subList(Math.max(0, matching.size() - 40), matching.size()).forEach(l -> b.append(l).append('\n'));
+        } catch (IOException e) {
+            b.append("; cannot read ").append(log).append(": ").append(e);
+        }
+        return b.toString();
     }
 
     /**
