@@ -1,8 +1,5 @@
 package org.mosaicpacs.ai.pipeline.internal;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,6 +17,8 @@ import java.util.Set;
 
 import javax.sql.DataSource;
 
+import org.mosaicpacs.jdbc.schema.SchemaMigrations;
+import org.mosaicpacs.jdbc.schema.SchemaMigrations.Migration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +35,9 @@ final class JobStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobStore.class);
 
-    /** Schema versions; a new version is a new script, existing scripts never change. */
-    static final List<String> MIGRATIONS = List.of("ai_job, ai_job_input, ai_job_result");
+    /** The job tables and their versions: scripts {@code sql/V<n>.sql} beside this class, the same for both databases. */
+    static final SchemaMigrations SCHEMA = new SchemaMigrations("AI job tables", "ai_schema_version",
+            List.of(new Migration(1, "ai_job, ai_job_input, ai_job_result")), JobStore.class, "AI pipeline bundle");
 
     private static final String COLUMNS = "id, connector, rule_name, study_uid, input_count, parameters, calling_aet, "
             + "state, attempts, max_attempts, next_attempt_at, created_at, updated_at, summary, last_error";
@@ -50,48 +50,7 @@ final class JobStore {
 
     /** Creates or upgrades the tables. */
     void migrate() throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            try (Statement st = c.createStatement()) {
-                st.executeUpdate("CREATE TABLE ai_schema_version (version INTEGER NOT NULL PRIMARY KEY, "
-                        + "description VARCHAR(200) NOT NULL, applied TIMESTAMP NOT NULL)");
-            } catch (SQLException e) {
-                if (!isAlreadyExists(e)) {
-                    throw e;
-                }
-            }
-            c.setAutoCommit(false);
-            try (Statement st = c.createStatement()) {
-                // serialises nodes starting at once against one database
-                st.execute("LOCK TABLE ai_schema_version IN EXCLUSIVE MODE");
-                int version;
-                try (ResultSet rs = st.executeQuery("SELECT MAX(version) FROM ai_schema_version")) {
-                    rs.next();
-                    version = rs.getInt(1);
-                }
-                if (version > MIGRATIONS.size()) {
-                    throw new SQLException("the AI job schema is at version " + version + ", newer than this bundle's "
-                            + MIGRATIONS.size() + ": install the newer AI pipeline bundle");
-                }
-                for (int v = version + 1; v <= MIGRATIONS.size(); v++) {
-                    LOG.info("Applying AI job schema version {} ({})", v, MIGRATIONS.get(v - 1));
-                    for (String sql : statements(v)) {
-                        st.execute(sql);
-                    }
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "INSERT INTO ai_schema_version (version, description, applied) VALUES (?, ?, ?)")) {
-                        ps.setInt(1, v);
-                        ps.setString(2, MIGRATIONS.get(v - 1));
-                        ps.setTimestamp(3, Timestamp.from(Instant.now()));
-                        ps.executeUpdate();
-                    }
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        }
+        SCHEMA.migrate(dataSource);
     }
 
     /**
@@ -460,41 +419,5 @@ final class JobStore {
             }
         }
         return false;
-    }
-
-    /** Derby X0Y32 (table exists), PostgreSQL 42P07 (duplicate table). */
-    private static boolean isAlreadyExists(SQLException e) {
-        return "X0Y32".equals(e.getSQLState()) || "42P07".equals(e.getSQLState());
-    }
-
-    /** The statements of a script: separated by ";" at a line end, "--" comments dropped. */
-    static List<String> statements(int version) {
-        String resource = "sql/V" + version + ".sql";
-        String script;
-        try (InputStream in = JobStore.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("missing migration script " + resource);
-            }
-            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read migration script " + resource, e);
-        }
-        List<String> statements = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        for (String line : script.split("\n")) {
-            String trimmed = line.strip();
-            if (trimmed.startsWith("--") || trimmed.isEmpty()) {
-                continue;
-            }
-            current.append(trimmed.endsWith(";") ? trimmed.substring(0, trimmed.length() - 1) : trimmed).append('\n');
-            if (trimmed.endsWith(";")) {
-                statements.add(current.toString());
-                current.setLength(0);
-            }
-        }
-        if (!current.toString().isBlank()) {
-            statements.add(current.toString());
-        }
-        return statements;
     }
 }

@@ -12,18 +12,14 @@ import java.util.Set;
 enum Dialect {
 
     /** Apache Derby, embedded: the zero-configuration default. */
-    DERBY("derby", Set.of("40001", "40XL1", "40XL2"), Set.of("X0Y32")),
+    DERBY(Set.of("40001", "40XL1", "40XL2")),
     /** PostgreSQL: for several nodes sharing one index. */
-    POSTGRESQL("postgresql", Set.of("40001", "40P01"), Set.of("42P07"));
+    POSTGRESQL(Set.of("40001", "40P01"));
 
-    private final String scriptFolder;
     private final Set<String> retryStates;
-    private final Set<String> existsStates;
 
-    Dialect(String scriptFolder, Set<String> retryStates, Set<String> existsStates) {
-        this.scriptFolder = scriptFolder;
+    Dialect(Set<String> retryStates) {
         this.retryStates = retryStates;
-        this.existsStates = existsStates;
     }
 
     /**
@@ -44,11 +40,6 @@ enum Dialect {
                 + meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion());
     }
 
-    /** The resource folder of this dialect's migration scripts. */
-    String scriptFolder() {
-        return scriptFolder;
-    }
-
     /** Prepares an INSERT whose generated primary key column {@code pk} is read back. */
     PreparedStatement prepareInsert(Connection connection, String sql) throws SQLException {
         // Derby answers RETURN_GENERATED_KEYS with the identity column; PostgreSQL would return
@@ -65,11 +56,6 @@ enum Dialect {
     /** True for a deadlock, lock timeout or serialization failure: the transaction may be retried. */
     boolean isRetryable(SQLException e) {
         return hasState(e, retryStates);
-    }
-
-    /** True if a CREATE failed because the object exists (also PostgreSQL's race on its catalog). */
-    boolean isAlreadyExists(SQLException e) {
-        return hasState(e, existsStates) || this == POSTGRESQL && isUniqueViolation(e);
     }
 
     private static boolean hasState(SQLException e, Set<String> states) {

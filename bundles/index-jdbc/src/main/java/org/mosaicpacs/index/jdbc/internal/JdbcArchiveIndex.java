@@ -21,6 +21,8 @@ import org.mosaicpacs.api.index.QueryResults;
 import org.mosaicpacs.api.index.RecordOutcome;
 import org.mosaicpacs.api.storage.StoredObject;
 import org.mosaicpacs.dicom.DataSet;
+import org.mosaicpacs.jdbc.schema.SchemaMigrations;
+import org.mosaicpacs.jdbc.schema.SchemaMigrations.Migration;
 
 /**
  * The {@link ArchiveIndex} on a JDBC {@link DataSource} (Derby or PostgreSQL). Plain Java: the
@@ -39,6 +41,10 @@ final class JdbcArchiveIndex implements ArchiveIndex {
     private final IndexWriter writer;
     private final QueryPlanner planner;
 
+    /** The index tables and their versions: scripts in {@code sql/<database>/V<n>.sql} beside this class. */
+    static final SchemaMigrations SCHEMA = new SchemaMigrations("index tables", "index_schema_version",
+            List.of(new Migration(1, "patient, study, series, instance, person_name")), JdbcArchiveIndex.class, "index bundle");
+
     /**
      * Opens the index: detects the database, applies pending schema migrations.
      *
@@ -51,7 +57,7 @@ final class JdbcArchiveIndex implements ArchiveIndex {
         try (Connection c = dataSource.getConnection()) {
             this.dialect = Dialect.of(c);
         }
-        SchemaMigrator.migrate(dataSource);
+        SCHEMA.migrate(dataSource);
         this.writer = new IndexWriter(dialect);
         this.planner = new QueryPlanner(dialect, sqlMatching);
     }

@@ -18,14 +18,20 @@ import javax.sql.DataSource;
 import org.mosaicpacs.dicom.DataSet;
 import org.mosaicpacs.dicom.Tag;
 import org.mosaicpacs.dicom.net.DimseStatusException;
+import org.mosaicpacs.jdbc.schema.SchemaMigrations.Migration;
+import org.mosaicpacs.jdbc.schema.SchemaMigrations;
 
 /**
- * The performed procedure steps in the database (tables of {@link MppsSchema}). Thread-safe:
+ * The performed procedure steps in the database (tables of {@link #SCHEMA}). Thread-safe:
  * every method uses its own connection and transaction. An update locks the step's row first, so
  * two N-SETs of one step (two associations, or two nodes on one PostgreSQL) apply one after the
  * other and the second sees the first's result, e.g. a COMPLETED it may no longer change.
  */
 final class MppsRepository {
+
+    /** The MPPS tables (this bundle's own) and their versions: scripts in {@code sql/<database>/V<n>.sql} beside this class. */
+    static final SchemaMigrations SCHEMA = new SchemaMigrations("MPPS tables", "mpps_schema_version",
+            List.of(new Migration(1, "mpps, mpps_study, mpps_series, mpps_worklist")), MppsRepository.class, "MPPS bundle");
 
     /** REST list filters; null or blank means "not used". Dates are DICOM DA (YYYYMMDD), inclusive. */
     record Filter(MppsStatus status, String fromDate, String toDate, String studyInstanceUid,
@@ -45,7 +51,7 @@ final class MppsRepository {
     /** Opens the repository, migrating the MPPS tables to the current version first. */
     MppsRepository(DataSource dataSource) throws SQLException {
         this.dataSource = dataSource;
-        MppsSchema.migrate(dataSource);
+        SCHEMA.migrate(dataSource);
     }
 
     /**

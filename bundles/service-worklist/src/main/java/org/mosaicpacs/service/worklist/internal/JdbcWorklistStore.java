@@ -23,6 +23,8 @@ import org.mosaicpacs.dicom.DataSet;
 import org.mosaicpacs.dicom.Tag;
 import org.mosaicpacs.dicom.Tags;
 import org.mosaicpacs.dicom.VR;
+import org.mosaicpacs.jdbc.schema.SchemaMigrations.Migration;
+import org.mosaicpacs.jdbc.schema.SchemaMigrations;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -41,7 +43,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link WorklistStore} on the index database, the {@code DataSource} named {@code mosaic}
  * (pax-jdbc: Derby embedded by default, PostgreSQL by configuration), in its own table
- * {@code mwl_item} with its own versioned schema ({@link WorklistSchema}). Each row keeps the whole
+ * {@code mwl_item} with its own versioned schema ({@link #SCHEMA}). Each row keeps the whole
  * data set and the indexed columns C-FIND and the REST filters narrow on; the exact matching runs
  * in Java ({@link #search}). Every change commits before the method returns and is then posted on
  * EventAdmin ({@link WorklistEvents}, item id only). Item ids are random UUIDs, so several nodes
@@ -51,6 +53,10 @@ import org.slf4j.LoggerFactory;
         configurationPid = JdbcWorklistStore.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = JdbcWorklistStore.Config.class)
 public final class JdbcWorklistStore implements WorklistStore {
+
+    /** The worklist's table and its versions: scripts in {@code sql/<database>/V<n>.sql} beside this class. */
+    static final SchemaMigrations SCHEMA = new SchemaMigrations("worklist tables", "mwl_schema_version",
+            List.of(new Migration(1, "mwl_item")), JdbcWorklistStore.class, "worklist bundle");
 
     static final String PID = "org.mosaicpacs.service.worklist.store";
     private static final Logger LOG = LoggerFactory.getLogger(JdbcWorklistStore.class);
@@ -94,7 +100,7 @@ public final class JdbcWorklistStore implements WorklistStore {
     public JdbcWorklistStore(@Reference(name = "dataSource", target = "(dataSourceName=mosaic)") DataSource dataSource)
             throws SQLException {
         this.dataSource = dataSource;
-        int version = WorklistSchema.migrate(dataSource);
+        int version = SCHEMA.migrate(dataSource);
         LOG.info("Worklist store ready (schema version {})", version);
     }
 

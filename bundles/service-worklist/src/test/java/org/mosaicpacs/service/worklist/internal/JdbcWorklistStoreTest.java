@@ -56,7 +56,7 @@ class JdbcWorklistStoreTest {
     /** One database of each kind for the class (creating one costs seconds), emptied for each test. */
     private static synchronized HikariDataSource empty(TestDatabase db) throws SQLException {
         HikariDataSource ds = DATABASES.computeIfAbsent(db, d -> d.create("worklist_store"));
-        WorklistSchema.migrate(ds);
+        JdbcWorklistStore.SCHEMA.migrate(ds);
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             st.executeUpdate("DELETE FROM mwl_item");
         }
@@ -258,8 +258,8 @@ class JdbcWorklistStoreTest {
     void schemaMigratesOnce(TestDatabase db) throws Exception {
         {
             HikariDataSource ds = empty(db);
-            assertThat(WorklistSchema.migrate(ds)).isEqualTo(1);
-            assertThat(WorklistSchema.migrate(ds)).isEqualTo(1);
+            assertThat(JdbcWorklistStore.SCHEMA.migrate(ds)).isEqualTo(1);
+            assertThat(JdbcWorklistStore.SCHEMA.migrate(ds)).isEqualTo(1);
             new JdbcWorklistStore(ds).create(WorklistFixtures.items().get(5));
             try (Connection c = ds.getConnection(); Statement st = c.createStatement();
                  var rs = st.executeQuery("SELECT COUNT(*) FROM mwl_schema_version")) {

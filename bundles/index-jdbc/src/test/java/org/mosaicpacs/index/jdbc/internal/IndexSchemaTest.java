@@ -18,11 +18,12 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.mosaicpacs.jdbc.schema.SchemaMigrations.Database;
 
 import com.zaxxer.hikari.HikariDataSource;
 
-/** Versioned migrations: applied once, also when several nodes start at the same moment. */
-class SchemaMigratorTest {
+/** The index tables' versioned migrations: applied once, also when several nodes start at the same moment. */
+class IndexSchemaTest {
 
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
@@ -36,22 +37,22 @@ class SchemaMigratorTest {
                 for (int i = 0; i < nodes; i++) {
                     Callable<Integer> node = () -> {
                         start.await();
-                        return SchemaMigrator.migrate(ds);
+                        return JdbcArchiveIndex.SCHEMA.migrate(ds);
                     };
                     results.add(pool.submit(node));
                 }
                 start.countDown();
                 for (Future<Integer> r : results) {
-                    assertThat(r.get(60, TimeUnit.SECONDS)).isEqualTo(SchemaMigrator.MIGRATIONS.size());
+                    assertThat(r.get(60, TimeUnit.SECONDS)).isEqualTo(JdbcArchiveIndex.SCHEMA.latestVersion());
                 }
             } finally {
                 pool.shutdownNow();
             }
-            assertThat(SchemaMigrator.migrate(ds)).isEqualTo(SchemaMigrator.MIGRATIONS.size());
+            assertThat(JdbcArchiveIndex.SCHEMA.migrate(ds)).isEqualTo(JdbcArchiveIndex.SCHEMA.latestVersion());
             try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
                 try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM index_schema_version")) {
                     rs.next();
-                    assertThat(rs.getInt(1)).isEqualTo(SchemaMigrator.MIGRATIONS.size());
+                    assertThat(rs.getInt(1)).isEqualTo(JdbcArchiveIndex.SCHEMA.latestVersion());
                 }
                 try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM person_name")) {
                     rs.next();
@@ -60,7 +61,7 @@ class SchemaMigratorTest {
                 st.executeUpdate("INSERT INTO index_schema_version (version, description, applied)"
                         + " VALUES (99, 'from the future', CURRENT_TIMESTAMP)");
             }
-            assertThatThrownBy(() -> SchemaMigrator.migrate(ds)).isInstanceOf(SQLException.class)
+            assertThatThrownBy(() -> JdbcArchiveIndex.SCHEMA.migrate(ds)).isInstanceOf(SQLException.class)
                     .hasMessageContaining("newer");
         }
     }
@@ -68,9 +69,9 @@ class SchemaMigratorTest {
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
     void everyScriptSplitsIntoStatements(TestDatabase db) {
-        Dialect dialect = db == TestDatabase.DERBY ? Dialect.DERBY : Dialect.POSTGRESQL;
-        for (SchemaMigrator.Migration m : SchemaMigrator.MIGRATIONS) {
-            assertThat(SchemaMigrator.statements(dialect, m.version())).allSatisfy(sql -> {
+        Database database = db == TestDatabase.DERBY ? Database.DERBY : Database.POSTGRESQL;
+        for (int version = 1; version <= JdbcArchiveIndex.SCHEMA.latestVersion(); version++) {
+            assertThat(JdbcArchiveIndex.SCHEMA.statements(database, version)).allSatisfy(sql -> {
                 assertThat(sql).doesNotContain(";");
                 assertThat(sql).matches("(?s)^(CREATE|ALTER|DROP|INSERT|UPDATE) .*");
             });
