@@ -2,6 +2,7 @@ package org.mosaicpacs.archive.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.mosaicpacs.api.archive.Archive;
 import org.mosaicpacs.api.archive.ArchiveEvents;
@@ -22,6 +24,7 @@ import org.mosaicpacs.api.index.IndexException;
 import org.mosaicpacs.api.index.InstanceRecord;
 import org.mosaicpacs.api.index.RecordOutcome;
 import org.mosaicpacs.api.storage.StorageBackend;
+import org.mosaicpacs.api.transcode.Transcoder;
 import org.mosaicpacs.dicom.Tag;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -42,7 +45,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link Archive} service: ingest, read-back and events. Storage backends are collected from
  * the whiteboard by their {@value StorageBackend#ID_PROPERTY}; configuration names the one that
- * receives new objects, and every backend an indexed object lives in stays readable.
+ * receives new objects, and every backend an indexed object lives in stays readable. The
+ * {@link Transcoder} is optional: only compression on ingest ({@link CompressionPolicy}) uses it.
  */
 @Component(service = Archive.class, configurationPid = ArchiveComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -50,9 +54,12 @@ import org.slf4j.LoggerFactory;
 public class ArchiveComponent implements Archive {
 
     static final String PID = "org.mosaicpacs.archive";
+    /** Bytes of an object being compressed that are held in memory (a CT or MR image fits; a CR goes to a file). */
+    private static final int SPOOL_MEMORY_LIMIT = 4 << 20;
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveComponent.class);
 
-    @ObjectClassDefinition(name = "Mosaic archive", description = "How objects are stored: backend, duplicates, coercion.")
+    @ObjectClassDefinition(name = "Mosaic archive", description = "How objects are stored: backend, duplicates, coercion, "
+            + "compression on ingest.")
     public @interface Config {
 
         @AttributeDefinition(name = "Storage backend", description = "The mosaic.storage.id of the backend new objects go to.")
@@ -73,11 +80,37 @@ public class ArchiveComponent implements Archive {
         @AttributeDefinition(name = "Header memory limit (MB)", description = "The most bytes of a data set's "
                 + "identification part held in memory while its destination is decided.")
         long headerLimitMB() default 64;
+
+        @AttributeDefinition(name = "Compress on ingest", description = "Transfer syntax UID or keyword that "
+                + "uncompressed images are stored in, e.g. 1.2.840.10008.1.2.4.80 (JPEG-LS Lossless), 1.2.840.10008.1.2.5 "
+                + "(RLE Lossless), 1.2.840.10008.1.2.4.90 (JPEG 2000 Lossless), 1.2.840.10008.1.2.4.70 (JPEG Lossless "
+                + "SV1). Empty: every object is stored as received. Needs the transcoder and the codec; without them, "
+                + "or if an image cannot be compressed, it is stored as received.")
+        String compressOnIngest() default "";
+
+        @AttributeDefinition(name = "Compress on ingest: modalities", description = "Modality (0008,0060) values "
+                + "whose images are compressed, e.g. CT, MR; empty: every modality.")
+        String[] compressOnIngestModalities() default {};
+
+        @AttributeDefinition(name = "Compress on ingest: minimum size (KiB)", description = "Images whose Pixel Data "
+                + "is smaller are stored as received.", min = "0")
+        long compressOnIngestMinimumKiB() default 0;
+
+        @AttributeDefinition(name = "Compress on ingest: allow lossy", description = "Accept a lossy syntax in "
+                + "Compress on ingest (the archive then keeps only the lossy copy, marked Lossy Image Compression 01 "
+                + "under the same SOP Instance UID). Off: a lossy syntax is refused when the archive starts.")
+        boolean compressOnIngestAllowLossy() default false;
+
+        @AttributeDefinition(name = "Compress on ingest: verify", description = "Decode every compressed frame and "
+                + "compare it with the received pixels before storing the compressed form (lossless syntaxes); "
+                + "any difference stores the object as received.")
+        boolean compressOnIngestVerify() default true;
     }
 
     private final ArchiveIndex index;
     private final EventAdmin events;
     private final Map<String, StorageBackend> storages = new ConcurrentHashMap<>();
+    private final AtomicReference<Transcoder> transcoder = new AtomicReference<>();
     private final ScheduledExecutorService scheduler;
     private final Ingest ingest;
     private final StudyStableTracker stable;
@@ -92,10 +125,17 @@ public class ArchiveComponent implements Archive {
             t.setDaemon(true);
             return t;
         });
-        this.ingest = new Ingest(index, storages::get, settings, Clock.systemUTC());
+        IngestCompressor compressor = new IngestCompressor(settings.compression(), transcoder::get, SPOOL_MEMORY_LIMIT,
+                Path.of(System.getProperty("java.io.tmpdir")));
+        this.ingest = new Ingest(index, storages::get, settings, compressor, Clock.systemUTC());
         this.stable = new StudyStableTracker(scheduler, settings.studyStableMillis(), this::postStable);
-        LOG.info("Archive storing to '{}', duplicates {}, {} coercion rule(s), study stable after {} s",
-                settings.storageId(), settings.duplicatePolicy(), settings.coercions().size(), config.studyStableSeconds());
+        LOG.info("Archive storing to '{}', duplicates {}, {} coercion rule(s), study stable after {} s, "
+                + "compress on ingest {}", settings.storageId(), settings.duplicatePolicy(), settings.coercions().size(),
+                config.studyStableSeconds(), settings.compression().describe());
+        if (settings.compression().lossy()) {
+            LOG.warn("Compress on ingest is LOSSY ({}): only the degraded copy of each image is kept",
+                    settings.compression().describe());
+        }
     }
 
     @Deactivate
@@ -113,6 +153,17 @@ public class ArchiveComponent implements Archive {
 
     void removeStorage(StorageBackend backend, Map<String, Object> properties) {
         storages.values().removeIf(b -> b == backend);
+    }
+
+    /** Optional: compression on ingest uses it while one is registered; an ingest keeps the one it started with. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindTranscoder(Transcoder t) {
+        transcoder.set(t);
+    }
+
+    void unbindTranscoder(Transcoder t) {
+        transcoder.compareAndSet(t, null);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.mosaicpacs.archive.internal;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The archive's configuration, validated.
@@ -10,9 +11,10 @@ import java.util.List;
  * @param coercions         attribute coercion rules, applied in order
  * @param studyStableMillis quiet time after the last instance before a study counts as stable
  * @param headerLimitBytes  the most bytes of a data set's identification part kept in memory
+ * @param compression       which images are stored compressed
  */
 record ArchiveSettings(String storageId, DuplicatePolicy duplicatePolicy, List<CoercionRule> coercions,
-                       long studyStableMillis, long headerLimitBytes) {
+                       long studyStableMillis, long headerLimitBytes, CompressionPolicy compression) {
 
     ArchiveSettings {
         if (storageId == null || storageId.isBlank()) {
@@ -22,10 +24,14 @@ record ArchiveSettings(String storageId, DuplicatePolicy duplicatePolicy, List<C
             throw new IllegalArgumentException("study stable time must not be negative");
         }
         coercions = List.copyOf(coercions);
+        Objects.requireNonNull(compression, "compression");
     }
 
     static ArchiveSettings of(ArchiveComponent.Config config) {
         return new ArchiveSettings(config.storageId(), config.duplicatePolicy(), CoercionRule.parseAll(config.coercions()),
-                config.studyStableSeconds() * 1000L, config.headerLimitMB() * 1024L * 1024L);
+                config.studyStableSeconds() * 1000L, config.headerLimitMB() * 1024L * 1024L,
+                CompressionPolicy.of(config.compressOnIngest(), config.compressOnIngestModalities(),
+                        config.compressOnIngestMinimumKiB(), config.compressOnIngestAllowLossy(),
+                        config.compressOnIngestVerify()));
     }
 }

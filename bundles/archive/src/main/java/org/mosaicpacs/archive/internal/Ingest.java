@@ -24,17 +24,21 @@ import org.mosaicpacs.api.index.RecordOutcome;
 import org.mosaicpacs.api.storage.ObjectDescriptor;
 import org.mosaicpacs.api.storage.ObjectWriter;
 import org.mosaicpacs.api.storage.StorageBackend;
+import org.mosaicpacs.api.storage.StorageException;
 import org.mosaicpacs.api.storage.StorageFullException;
 import org.mosaicpacs.api.storage.StoredObject;
+import org.mosaicpacs.api.transcode.Transcoder;
 import org.mosaicpacs.dicom.BulkData;
 import org.mosaicpacs.dicom.DataSet;
 import org.mosaicpacs.dicom.Tag;
 import org.mosaicpacs.dicom.TransferSyntax;
+import org.mosaicpacs.dicom.UidRegistry;
 import org.mosaicpacs.dicom.VR;
 import org.mosaicpacs.dicom.io.BulkDataMode;
 import org.mosaicpacs.dicom.io.DicomReader;
 import org.mosaicpacs.dicom.io.FileMetaInformation;
 import org.mosaicpacs.dicom.io.ReadOptions;
+import org.mosaicpacs.dicom.io.StopCondition;
 import org.mosaicpacs.dicom.io.WriteOptions;
 import org.mosaicpacs.dicom.io.DicomWriter;
 import org.slf4j.Logger;
@@ -55,6 +59,12 @@ import org.slf4j.LoggerFactory;
  * <li>The storage object is committed, then the index rows; only then does the caller learn
  *     of success.</li>
  * </ol>
+ *
+ * <p>With compression on ingest ({@link CompressionPolicy}), an uncompressed object of a chosen
+ * modality goes to an {@link IngestSpool} instead (memory, then a temporary file) until it is
+ * complete and parsed; {@link IngestCompressor} then produces its compressed form, and whichever
+ * form it chose is copied into storage and committed as above. Memory stays bounded: the spool
+ * limit, and about one frame in the transcoder.
  */
 final class Ingest {
 
@@ -71,33 +81,28 @@ final class Ingest {
     private final ArchiveIndex index;
     private final Function<String, StorageBackend> storages;
     private final ArchiveSettings settings;
+    private final IngestCompressor compressor;
     private final Clock clock;
 
-    Ingest(ArchiveIndex index, Function<String, StorageBackend> storages, ArchiveSettings settings, Clock clock) {
+    Ingest(ArchiveIndex index, Function<String, StorageBackend> storages, ArchiveSettings settings,
+           IngestCompressor compressor, Clock clock) {
         this.index = index;
         this.storages = storages;
         this.settings = settings;
+        this.compressor = compressor;
         this.clock = clock;
     }
 
     Stored store(StoreRequest request, InputStream source) throws ArchiveException {
         Instant received = clock.instant();
         TeeInputStream tee = new TeeInputStream(source, settings.headerLimitBytes());
-        ReadOptions options = ReadOptions.defaults()
-                // Bulk values are not read: skipping them still copies them through the tee.
-                .withBulkDataHandler((header, value) -> new BulkData(RECEIVED, header.position(), header.length(),
-                        header.bigEndian()))
-                .withBulkDataMode(BulkDataMode.HANDLER)
-                .withBulkDataThreshold(BULK_THRESHOLD);
         ObjectWriter writer = null;
         try (DicomReader reader = request.part10()
-                ? DicomReader.open(tee, options)
-                : DicomReader.open(tee, transferSyntax(request.transferSyntaxUid()), options)) {
+                ? DicomReader.open(tee, readOptions())
+                : DicomReader.open(tee, transferSyntax(request.transferSyntaxUid()), readOptions())) {
             DataSet header = new DataSet();
             reader.readInto(header, (tag, vr, length) -> Integer.compareUnsigned(tag, CoercionRule.LAST_COERCIBLE_TAG) > 0
                     || vr.kind() == VR.Kind.BYTES && (length < 0 || length > BULK_THRESHOLD));
-            boolean ended = reader.event() == DicomReader.Event.END;
-            long split = ended ? Long.MAX_VALUE : reader.headerPosition();
             TransferSyntax ts = reader.transferSyntax();
             Identity id = identify(header, request);
 
@@ -111,39 +116,51 @@ final class Ingest {
             }
 
             List<String> warnings = new ArrayList<>();
-            byte[] coercedPrefix = coerce(header, request, ts, warnings);
+            Received rest = new Received(reader, tee, header, id, ts, request.callingAeTitle(),
+                    coerce(header, request, ts, warnings));
 
             StorageBackend storage = storages.apply(settings.storageId());
             if (storage == null) {
                 throw new ArchiveException(Reason.PROCESSING_FAILURE, "storage " + settings.storageId() + " not available");
             }
-            writer = storage.create(new ObjectDescriptor(id.studyInstanceUid, id.seriesInstanceUid, id.sopInstanceUid,
-                    received), -1);
-            OutputStream out = writer.stream();
-            writeFileMetaInformation(out, id, ts.uid(), request.callingAeTitle());
-            byte[] buffered = tee.buffered();
-            int start = (int) reader.dataSetPosition();
-            if (coercedPrefix != null) {
-                out.write(coercedPrefix);
-                int from = (int) Math.min(split, buffered.length);
-                out.write(buffered, from, buffered.length - from);
-            } else {
-                out.write(buffered, start, buffered.length - start);
+            ObjectDescriptor descriptor = new ObjectDescriptor(id.studyInstanceUid, id.seriesInstanceUid,
+                    id.sopInstanceUid, received);
+            Transcoder transcoder = compressor.transcoderFor(header, ts);
+            if (transcoder == null) {
+                // Stored as received, streaming: nothing but the identification part is held in memory.
+                writer = storage.create(descriptor, -1);
+                rest.into(writer.stream());
+                StoredObject stored = writer.commit();
+                writer = null;
+                return new Stored(record(header, stored, ts.uid(), received, storage), null, header, warnings);
             }
-            tee.switchTo(out);
-            if (!ended) {
-                reader.readInto(header, (tag, vr, length) -> false);
+            // A compression candidate is received completely before anything is stored, so that it can
+            // still be stored exactly as received if compression fails.
+            try (IngestSpool spool = compressor.newSpool()) {
+                rest.into(spool.stream());
+                String sender = request.callingAeTitle() == null || request.callingAeTitle().isBlank()
+                        ? request.source() : request.callingAeTitle().trim();
+                String what = UidRegistry.nameOf(id.sopClassUid) + " from " + sender;
+                try (IngestCompressor.Compressed compressed = compressor.compress(transcoder, spool, header, ts,
+                        (out, tsUid) -> writeFileMetaInformation(out, id, tsUid, request.callingAeTitle()), what)) {
+                    IngestSpool bytes = compressed != null ? compressed.bytes() : spool;
+                    writer = storage.create(descriptor, bytes.size());
+                    StoredObject stored = commit(bytes, writer);
+                    writer = null;
+                    DataSet indexed = compressed != null ? compressed.header() : header;
+                    String storedTs = compressed != null ? compressed.transferSyntaxUid() : ts.uid();
+                    return new Stored(record(indexed, stored, storedTs, received, storage), null, indexed, warnings);
+                }
             }
-            StoredObject stored = writer.commit();
-            writer = null;
-            RecordOutcome outcome = record(header, stored, ts.uid(), received, storage);
-            return new Stored(outcome, null, header, warnings);
         } catch (ArchiveException e) {
             drain(source);
             throw e;
         } catch (StorageFullException e) {
             drain(source);
             throw new ArchiveException(Reason.OUT_OF_RESOURCES, "storage full", e);
+        } catch (StorageException e) {
+            drain(source);
+            throw new ArchiveException(Reason.PROCESSING_FAILURE, "storage failure: " + e.getMessage(), e);
         } catch (IndexException e) {
             drain(source);
             throw new ArchiveException(Reason.PROCESSING_FAILURE, "index failure: " + e.getMessage(), e);
@@ -170,6 +187,59 @@ final class Ingest {
                     LOG.warn("Could not discard an incomplete object: {}", e.toString());
                 }
             }
+        }
+    }
+
+    /** How the data sets of the archive are parsed: bulk values are located, never read into memory. */
+    static ReadOptions readOptions() {
+        return ReadOptions.defaults()
+                // Bulk values are not read: skipping them still copies them through the tee.
+                .withBulkDataHandler((header, value) -> new BulkData(RECEIVED, header.position(), header.length(),
+                        header.bigEndian()))
+                .withBulkDataMode(BulkDataMode.HANDLER)
+                .withBulkDataThreshold(BULK_THRESHOLD);
+    }
+
+    /**
+     * The rest of an object once its destination is decided: File Meta Information, the
+     * identification part (re-encoded if coerced, else as received), then every further byte as
+     * it arrives, parsed for its structure on the way. A truncated or malformed data set fails here.
+     */
+    private record Received(DicomReader reader, TeeInputStream tee, DataSet header, Identity id, TransferSyntax ts,
+                            String callingAe, byte[] coercedPrefix) {
+
+        void into(OutputStream out) throws IOException {
+            boolean ended = reader.event() == DicomReader.Event.END;
+            long split = ended ? Long.MAX_VALUE : reader.headerPosition();
+            writeFileMetaInformation(out, id, ts.uid(), callingAe);
+            byte[] buffered = tee.buffered();
+            if (coercedPrefix != null) {
+                out.write(coercedPrefix);
+                int from = (int) Math.min(split, buffered.length);
+                out.write(buffered, from, buffered.length - from);
+            } else {
+                int start = (int) reader.dataSetPosition();
+                out.write(buffered, start, buffered.length - start);
+            }
+            tee.switchTo(out);
+            if (!ended) {
+                reader.readInto(header, StopCondition.NEVER);
+            }
+        }
+    }
+
+    /**
+     * Copies a spooled object into storage and commits it. A failure is the storage's, never the
+     * sender's (the object was already parsed completely).
+     */
+    private static StoredObject commit(IngestSpool bytes, ObjectWriter writer) throws ArchiveException {
+        try {
+            bytes.copyTo(writer.stream());
+            return writer.commit();
+        } catch (StorageFullException e) {
+            throw new ArchiveException(Reason.OUT_OF_RESOURCES, "storage full", e);
+        } catch (IOException e) {
+            throw new ArchiveException(Reason.PROCESSING_FAILURE, "storage write failed: " + e.getMessage(), e);
         }
     }
 

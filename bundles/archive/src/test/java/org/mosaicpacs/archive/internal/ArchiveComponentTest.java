@@ -1,11 +1,14 @@
 package org.mosaicpacs.archive.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
 import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,8 +20,12 @@ import org.mosaicpacs.api.archive.ArchiveEvents;
 import org.mosaicpacs.api.archive.StoreRequest;
 import org.mosaicpacs.api.archive.StoreResult;
 import org.mosaicpacs.api.archive.StoredInstance;
+import org.mosaicpacs.api.index.InstanceRecord;
 import org.mosaicpacs.api.storage.StorageBackend;
+import org.mosaicpacs.api.transcode.Transcoder;
+import org.mosaicpacs.dicom.UID;
 import org.mosaicpacs.testing.TestData;
+import org.mosaicpacs.transcoder.internal.ReactorTranscoder;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 
@@ -48,6 +55,10 @@ class ArchiveComponentTest {
     }
 
     private static ArchiveComponent.Config config(long stableSeconds) {
+        return config(stableSeconds, "");
+    }
+
+    private static ArchiveComponent.Config config(long stableSeconds, String compressOnIngest) {
         return new ArchiveComponent.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -77,6 +88,31 @@ class ArchiveComponentTest {
             @Override
             public long headerLimitMB() {
                 return 64;
+            }
+
+            @Override
+            public String compressOnIngest() {
+                return compressOnIngest;
+            }
+
+            @Override
+            public String[] compressOnIngestModalities() {
+                return new String[0];
+            }
+
+            @Override
+            public long compressOnIngestMinimumKiB() {
+                return 0;
+            }
+
+            @Override
+            public boolean compressOnIngestAllowLossy() {
+                return false;
+            }
+
+            @Override
+            public boolean compressOnIngestVerify() {
+                return true;
             }
         };
     }
@@ -123,6 +159,50 @@ class ArchiveComponentTest {
             assertThat(new String(bytes, 128, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("DICM");
         }
         archive.deactivate();
+    }
+
+    @Test
+    void compressionOnIngestUsesTheTranscoderWhileOneIsRegistered() throws Exception {
+        ArchiveComponent archive = new ArchiveComponent(new InMemoryIndex(), new RecordingEventAdmin(),
+                config(60, "JPEGLSLossless"));
+        archive.addStorage(new DirectoryStorage(temp.resolve("store")), Map.of(StorageBackend.ID_PROPERTY, "fs"));
+        List<Path> cts = CompressOnIngestTest.corpusFiles("native", "CT", 3);
+        Transcoder transcoder = ReactorTranscoder.withReactorCodecs(temp.resolve("spool"));
+        try {
+            assertThat(store(archive, cts.get(0)).transferSyntaxUid()).isEqualTo(UID.ExplicitVRLittleEndian);
+            archive.bindTranscoder(transcoder);
+            InstanceRecord compressed = store(archive, cts.get(1));
+            assertThat(compressed.transferSyntaxUid()).isEqualTo(UID.JPEGLSLossless);
+            archive.unbindTranscoder(transcoder);
+            assertThat(store(archive, cts.get(2)).transferSyntaxUid()).isEqualTo(UID.ExplicitVRLittleEndian);
+
+            // What Storage Commitment and retrieval read back is what the index describes: size and checksum.
+            try (StoredInstance instance = archive.open(compressed.sopInstanceUid())) {
+                byte[] bytes = instance.stream().readAllBytes();
+                assertThat(bytes).hasSize((int) compressed.size());
+                assertThat(HexFormat.of().formatHex(MessageDigest.getInstance(compressed.checksumAlgorithm())
+                        .digest(bytes))).isEqualTo(compressed.checksum());
+            }
+        } finally {
+            archive.deactivate();
+        }
+    }
+
+    @Test
+    void aLossyCompressionTargetIsRefusedAtActivationUnlessAllowed() {
+        assertThatThrownBy(() -> new ArchiveComponent(new InMemoryIndex(), new RecordingEventAdmin(),
+                config(60, UID.JPEGBaseline8Bit)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("JPEG Baseline").hasMessageContaining("is lossy");
+    }
+
+    private static InstanceRecord store(ArchiveComponent archive, Path file) throws Exception {
+        try (InputStream in = Files.newInputStream(file)) {
+            StoreResult result = archive.store(StoreRequest.part10("TEST"), in);
+            assertThat(result.outcome()).isEqualTo(StoreResult.Outcome.STORED);
+            assertThat(result.warnings()).isEmpty();
+            return result.instance();
+        }
     }
 
     @Test

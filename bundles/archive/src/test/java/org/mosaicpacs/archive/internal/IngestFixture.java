@@ -10,9 +10,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.mosaicpacs.api.archive.ArchiveException;
 import org.mosaicpacs.api.archive.StoreRequest;
+import org.mosaicpacs.api.transcode.Transcoder;
 
 /** An archive ingest over a folder and an in-memory index, and helpers on raw Part 10 bytes. */
 final class IngestFixture {
@@ -22,9 +24,26 @@ final class IngestFixture {
     final Ingest ingest;
 
     IngestFixture(Path root, DuplicatePolicy policy, String... coercions) {
-        storage = new DirectoryStorage(root);
-        ArchiveSettings settings = new ArchiveSettings("fs", policy, CoercionRule.parseAll(coercions), 0, 64L << 20);
-        ingest = new Ingest(index, id -> "fs".equals(id) ? storage : null, settings,
+        this(root, CompressionPolicy.OFF, () -> null, policy, coercions);
+    }
+
+    /**
+     * @param compression what to compress on ingest
+     * @param transcoder  the transcoder registered now (null while none is)
+     */
+    IngestFixture(Path root, CompressionPolicy compression, Supplier<Transcoder> transcoder, DuplicatePolicy policy,
+                  String... coercions) {
+        this(new DirectoryStorage(root), compression, transcoder, 4 << 20, policy, coercions);
+    }
+
+    IngestFixture(DirectoryStorage storage, CompressionPolicy compression, Supplier<Transcoder> transcoder,
+                  int spoolMemoryLimit, DuplicatePolicy policy, String... coercions) {
+        this.storage = storage;
+        ArchiveSettings settings = new ArchiveSettings("fs", policy, CoercionRule.parseAll(coercions), 0, 64L << 20,
+                compression);
+        IngestCompressor compressor = new IngestCompressor(compression, transcoder, spoolMemoryLimit,
+                storage.root.resolveSibling(storage.root.getFileName() + "-spool"));
+        ingest = new Ingest(index, id -> "fs".equals(id) ? storage : null, settings, compressor,
                 Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC));
     }
 

@@ -1,0 +1,201 @@
+package org.mosaicpacs.archive.internal;
+
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * One object held while the archive decides what to store (compression on ingest needs the whole
+ * object before it writes anything): in memory up to a limit, beyond it in a temporary file that
+ * {@link #close()} deletes. Written once through {@link #stream()}, then read any number of times.
+ *
+ * <p>Not thread-safe: one spool belongs to one ingest.
+ */
+final class IngestSpool implements Closeable {
+
+    private final int memoryLimit;
+    private final Path directory;
+    private byte[] memory = new byte[64 * 1024];
+    private int memoryLength;
+    private Path file;
+    private OutputStream fileOut;
+    private long size;
+
+    private final OutputStream stream = new OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            append(b, off, len);
+        }
+    };
+
+    /**
+     * @param memoryLimit the most bytes kept in memory
+     * @param directory   where the temporary file goes beyond that
+     */
+    IngestSpool(int memoryLimit, Path directory) {
+        this.memoryLimit = memoryLimit;
+        this.directory = directory;
+    }
+
+    /** Where the object's bytes are written; closing it does nothing. */
+    OutputStream stream() {
+        return stream;
+    }
+
+    long size() {
+        return size;
+    }
+
+    private void append(byte[] b, int off, int len) throws IOException {
+        if (fileOut == null && memoryLength + (long) len > memoryLimit) {
+            Files.createDirectories(directory);
+            file = Files.createTempFile(directory, "mosaic-ingest-", ".dcm");
+            fileOut = new BufferedOutputStream(Files.newOutputStream(file), 64 * 1024);
+            fileOut.write(memory, 0, memoryLength);
+            memory = null;
+        }
+        if (fileOut != null) {
+            fileOut.write(b, off, len);
+        } else {
+            if (memoryLength + len > memory.length) {
+                memory = Arrays.copyOf(memory, (int) Math.min(memoryLimit,
+                        Math.max(memoryLength + (long) len, 2L * memory.length)));
+            }
+            System.arraycopy(b, off, memory, memoryLength, len);
+            memoryLength += len;
+        }
+        size += len;
+    }
+
+    /** The bytes written so far, from the start. */
+    InputStream openStream() throws IOException {
+        if (fileOut == null) {
+            return new ByteArrayInputStream(memory, 0, memoryLength);
+        }
+        fileOut.flush();
+        return Files.newInputStream(file);
+    }
+
+    /** The bytes written so far, for random access (read-only). */
+    SeekableByteChannel openChannel() throws IOException {
+        if (fileOut == null) {
+            return new MemoryChannel(memory, memoryLength);
+        }
+        fileOut.flush();
+        return FileChannel.open(file);
+    }
+
+    /** Copies every byte written to {@code out}. */
+    void copyTo(OutputStream out) throws IOException {
+        if (fileOut == null) {
+            out.write(memory, 0, memoryLength);
+        } else {
+            try (InputStream in = openStream()) {
+                in.transferTo(out);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        memory = null;
+        try {
+            if (fileOut != null) {
+                fileOut.close();
+            }
+        } finally {
+            if (file != null) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    /** A read-only channel over a byte array (the JDK has none that is public). */
+    private static final class MemoryChannel implements SeekableByteChannel {
+        private final byte[] data;
+        private final int length;
+        private long position;
+        private boolean open = true;
+
+        MemoryChannel(byte[] data, int length) {
+            this.data = data;
+            this.length = length;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            ensureOpen();
+            if (position >= length) {
+                return -1;
+            }
+            int n = (int) Math.min(dst.remaining(), length - position);
+            dst.put(data, (int) position, n);
+            position += n;
+            return n;
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            throw new NonWritableChannelException();
+        }
+
+        @Override
+        public long position() throws IOException {
+            ensureOpen();
+            return position;
+        }
+
+        @Override
+        public SeekableByteChannel position(long newPosition) throws IOException {
+            ensureOpen();
+            if (newPosition < 0) {
+                throw new IllegalArgumentException("negative position " + newPosition);
+            }
+            position = newPosition;
+            return this;
+        }
+
+        @Override
+        public long size() throws IOException {
+            ensureOpen();
+            return length;
+        }
+
+        @Override
+        public SeekableByteChannel truncate(long size) {
+            throw new NonWritableChannelException();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return open;
+        }
+
+        @Override
+        public void close() {
+            open = false;
+        }
+
+        private void ensureOpen() throws ClosedChannelException {
+            if (!open) {
+                throw new ClosedChannelException();
+            }
+        }
+    }
+}
