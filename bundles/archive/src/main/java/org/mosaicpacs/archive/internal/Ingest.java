@@ -41,6 +41,7 @@ import org.mosaicpacs.dicom.io.ReadOptions;
 import org.mosaicpacs.dicom.io.StopCondition;
 import org.mosaicpacs.dicom.io.WriteOptions;
 import org.mosaicpacs.dicom.io.DicomWriter;
+import org.mosaicpacs.support.io.Spool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>With compression on ingest ({@link CompressionPolicy}), an uncompressed object of a chosen
- * modality goes to an {@link IngestSpool} instead (memory, then a temporary file) until it is
+ * modality goes to an {@link Spool} instead (memory, then a temporary file) until it is
  * complete and parsed; {@link IngestCompressor} then produces its compressed form, and whichever
  * form it chose is copied into storage and committed as above. Memory stays bounded: the spool
  * limit, and about one frame in the transcoder.
@@ -136,14 +137,14 @@ final class Ingest {
             }
             // A compression candidate is received completely before anything is stored, so that it can
             // still be stored exactly as received if compression fails.
-            try (IngestSpool spool = compressor.newSpool()) {
+            try (Spool spool = compressor.newSpool()) {
                 rest.into(spool.stream());
                 String sender = request.callingAeTitle() == null || request.callingAeTitle().isBlank()
                         ? request.source() : request.callingAeTitle().trim();
                 String what = UidRegistry.nameOf(id.sopClassUid) + " from " + sender;
                 try (IngestCompressor.Compressed compressed = compressor.compress(transcoder, spool, header, ts,
                         (out, tsUid) -> writeFileMetaInformation(out, id, tsUid, request.callingAeTitle()), what)) {
-                    IngestSpool bytes = compressed != null ? compressed.bytes() : spool;
+                    Spool bytes = compressed != null ? compressed.bytes() : spool;
                     writer = storage.create(descriptor, bytes.size());
                     StoredObject stored = commit(bytes, writer);
                     writer = null;
@@ -232,7 +233,7 @@ final class Ingest {
      * Copies a spooled object into storage and commits it. A failure is the storage's, never the
      * sender's (the object was already parsed completely).
      */
-    private static StoredObject commit(IngestSpool bytes, ObjectWriter writer) throws ArchiveException {
+    private static StoredObject commit(Spool bytes, ObjectWriter writer) throws ArchiveException {
         try {
             bytes.copyTo(writer.stream());
             return writer.commit();

@@ -28,6 +28,7 @@ import org.mosaicpacs.dicom.TransferSyntax;
 import org.mosaicpacs.dicom.UidRegistry;
 import org.mosaicpacs.dicom.io.DicomReader;
 import org.mosaicpacs.dicom.io.StopCondition;
+import org.mosaicpacs.support.io.Spool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,7 @@ final class IngestCompressor {
     }
 
     /** The compressed form of an object: its bytes (Part 10), syntax and data set without bulk data. */
-    record Compressed(IngestSpool bytes, String transferSyntaxUid, DataSet header, TranscodeResult result)
+    record Compressed(Spool bytes, String transferSyntaxUid, DataSet header, TranscodeResult result)
             implements Closeable {
         @Override
         public void close() throws IOException {
@@ -84,8 +85,8 @@ final class IngestCompressor {
     }
 
     /** A spool for an object that {@link #transcoderFor} chose. */
-    IngestSpool newSpool() {
-        return new IngestSpool(spoolMemoryLimit, spoolDirectory);
+    Spool newSpool() {
+        return new Spool(spoolMemoryLimit, spoolDirectory, "mosaic-ingest-");
     }
 
     /**
@@ -129,7 +130,7 @@ final class IngestCompressor {
      * @param what      names the object in logs without patient data (SOP class, sender)
      * @return the compressed form, which the caller closes; null to store {@code received}
      */
-    Compressed compress(Transcoder t, IngestSpool received, DataSet header, TransferSyntax ts, MetaInformation meta,
+    Compressed compress(Transcoder t, Spool received, DataSet header, TransferSyntax ts, MetaInformation meta,
                         String what) {
         String target = policy.targetTransferSyntaxUid();
         String sop = header.getString(Tag.SOPInstanceUID);
@@ -149,7 +150,7 @@ final class IngestCompressor {
             return null;
         }
         long start = System.nanoTime();
-        IngestSpool out = newSpool();
+        Spool out = newSpool();
         boolean keep = false;
         try {
             meta.write(out.stream(), target);
@@ -200,7 +201,7 @@ final class IngestCompressor {
     }
 
     /** Why a successful conversion must not be stored, or null if it may be. */
-    private String refusal(TranscodeResult result, IngestSpool received, IngestSpool compressed) {
+    private String refusal(TranscodeResult result, Spool received, Spool compressed) {
         if (result.sopInstanceUidChanged()) {
             return "the conversion changed the SOP Instance UID";
         }
@@ -221,7 +222,7 @@ final class IngestCompressor {
      * Decodes every frame of both forms and compares the pixels: null if they are identical,
      * otherwise what differs. Frames are read one at a time (memory: two frames).
      */
-    private static String differenceAfterDecoding(Transcoder t, IngestSpool received, IngestSpool compressed)
+    private static String differenceAfterDecoding(Transcoder t, Spool received, Spool compressed)
             throws TranscodeException, IOException {
         try (SeekableByteChannel a = received.openChannel(); SeekableByteChannel b = compressed.openChannel();
              FrameReader original = t.openFrames(a); FrameReader copy = t.openFrames(b)) {
@@ -268,7 +269,7 @@ final class IngestCompressor {
     }
 
     /** The compressed object's data set as the index must record it (its Image Pixel attributes may differ). */
-    private static DataSet readHeader(IngestSpool compressed) throws IOException {
+    private static DataSet readHeader(Spool compressed) throws IOException {
         DataSet header = new DataSet();
         try (InputStream in = compressed.openStream(); DicomReader reader = DicomReader.open(in, Ingest.readOptions())) {
             reader.readInto(header, StopCondition.NEVER);
@@ -319,7 +320,7 @@ final class IngestCompressor {
         return UidRegistry.nameOf(uid);
     }
 
-    private static void closeQuietly(IngestSpool spool) {
+    private static void closeQuietly(Spool spool) {
         try {
             spool.close();
         } catch (IOException e) {

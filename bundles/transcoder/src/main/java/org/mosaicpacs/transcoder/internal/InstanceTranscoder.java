@@ -32,7 +32,7 @@ import org.mosaicpacs.dicom.io.WriteOptions;
 
 /**
  * One {@link org.mosaicpacs.api.transcode.Transcoder#transcode} call: reads the data set up to
- * Pixel Data, converts the frames one at a time into a {@link Spool}, fixes the data set
+ * Pixel Data, converts the frames one at a time into a {@link FrameSpool}, fixes the data set
  * ({@link HeaderRules}) and only then writes the result; an instance whose Pixel Data needs no
  * conversion is streamed straight through.
  */
@@ -159,7 +159,7 @@ final class InstanceTranscoder {
         } else {
             codecs.requireEncoder(target.uid(), PixelModule.encoderInput(stated));
         }
-        try (Spool spool = new Spool(settings.spoolMemoryLimit(), settings.spoolDirectory())) {
+        try (FrameSpool spool = new FrameSpool(settings.spoolMemoryLimit(), settings.spoolDirectory())) {
             Conversion conversion = new Conversion(codecs, spool);
             long compressedSourceBytes = 0;
             try {
@@ -313,7 +313,7 @@ final class InstanceTranscoder {
      *
      * @return the Basic Offset Table item's value
      */
-    private byte[] offsetTables(DataSet header, Spool spool) {
+    private byte[] offsetTables(DataSet header, FrameSpool spool) {
         int frames = spool.frames();
         long[] offsets = new long[frames];
         long[] lengths = new long[frames];
@@ -337,7 +337,7 @@ final class InstanceTranscoder {
         return table;
     }
 
-    private void writePixelData(DicomWriter writer, Spool spool, byte[] basicOffsetTable, ImageDescriptor written)
+    private void writePixelData(DicomWriter writer, FrameSpool spool, byte[] basicOffsetTable, ImageDescriptor written)
             throws IOException {
         try (InputStream in = spool.open()) {
             if (basicOffsetTable != null) {
@@ -408,12 +408,12 @@ final class InstanceTranscoder {
     /** Where the converted frames go, and what they turned out to be. */
     private final class Conversion {
         private final FrameCodecs codecs;
-        private final Spool spool;
+        private final FrameSpool spool;
         ImageDescriptor written;
         boolean lossy;
         long nativeBytes;
 
-        Conversion(FrameCodecs codecs, Spool spool) {
+        Conversion(FrameCodecs codecs, FrameSpool spool) {
             this.codecs = codecs;
             this.spool = spool;
         }

@@ -17,8 +17,8 @@ import java.util.Set;
 
 import javax.sql.DataSource;
 
-import org.mosaicpacs.jdbc.schema.SchemaMigrations;
-import org.mosaicpacs.jdbc.schema.SchemaMigrations.Migration;
+import org.mosaicpacs.support.jdbc.SchemaMigrations;
+import org.mosaicpacs.support.jdbc.SchemaMigrations.Migration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

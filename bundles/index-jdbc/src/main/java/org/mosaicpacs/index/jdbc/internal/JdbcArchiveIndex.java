@@ -21,8 +21,8 @@ import org.mosaicpacs.api.index.QueryResults;
 import org.mosaicpacs.api.index.RecordOutcome;
 import org.mosaicpacs.api.storage.StoredObject;
 import org.mosaicpacs.dicom.DataSet;
-import org.mosaicpacs.jdbc.schema.SchemaMigrations;
-import org.mosaicpacs.jdbc.schema.SchemaMigrations.Migration;
+import org.mosaicpacs.support.jdbc.SchemaMigrations;
+import org.mosaicpacs.support.jdbc.SchemaMigrations.Migration;
 
 /**
  * The {@link ArchiveIndex} on a JDBC {@link DataSource} (Derby or PostgreSQL). Plain Java: the

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.mosaicpacs.jdbc.schema.SchemaMigrations.Database;
+import org.mosaicpacs.support.jdbc.SchemaMigrations.Database;
 
 import com.zaxxer.hikari.HikariDataSource;
 

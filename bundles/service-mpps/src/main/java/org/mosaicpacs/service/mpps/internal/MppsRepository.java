@@ -18,8 +18,8 @@ import javax.sql.DataSource;
 import org.mosaicpacs.dicom.DataSet;
 import org.mosaicpacs.dicom.Tag;
 import org.mosaicpacs.dicom.net.DimseStatusException;
-import org.mosaicpacs.jdbc.schema.SchemaMigrations.Migration;
-import org.mosaicpacs.jdbc.schema.SchemaMigrations;
+import org.mosaicpacs.support.jdbc.SchemaMigrations.Migration;
+import org.mosaicpacs.support.jdbc.SchemaMigrations;
 
 /**
  * The performed procedure steps in the database (tables of {@link #SCHEMA}). Thread-safe:

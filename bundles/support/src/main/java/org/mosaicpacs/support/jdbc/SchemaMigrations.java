@@ -1,4 +1,4 @@
-package org.mosaicpacs.jdbc.schema;
+package org.mosaicpacs.support.jdbc;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package org.mosaicpacs.archive.internal;
+package org.mosaicpacs.support.io;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
@@ -16,17 +16,19 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * One object held while the archive decides what to store (compression on ingest needs the whole
- * object before it writes anything): in memory up to a limit, beyond it in a temporary file that
- * {@link #close()} deletes. Written once through {@link #stream()}, then read any number of times.
+ * Bytes held until the writer knows what to do with them (the archive compressing an object on
+ * ingest, the transcoder converting frames before it writes anything): in memory up to a limit,
+ * beyond it in a temporary file that {@link #close()} deletes. Appended to, then read any number
+ * of times.
  *
- * <p>Not thread-safe: one spool belongs to one ingest.
+ * <p>Not thread-safe: a spool belongs to one task.
  */
-final class IngestSpool implements Closeable {
+public final class Spool implements Closeable {
 
-    private final int memoryLimit;
+    private final long memoryLimit;
     private final Path directory;
-    private byte[] memory = new byte[64 * 1024];
+    private final String prefix;
+    private byte[] memory = new byte[0];
     private int memoryLength;
     private Path file;
     private OutputStream fileOut;
@@ -45,27 +47,21 @@ final class IngestSpool implements Closeable {
     };
 
     /**
-     * @param memoryLimit the most bytes kept in memory
+     * @param memoryLimit the most bytes kept in memory (at most {@code Integer.MAX_VALUE - 8})
      * @param directory   where the temporary file goes beyond that
+     * @param prefix      the temporary file's name prefix, to tell whose it is
      */
-    IngestSpool(int memoryLimit, Path directory) {
-        this.memoryLimit = memoryLimit;
+    public Spool(long memoryLimit, Path directory, String prefix) {
+        this.memoryLimit = Math.min(memoryLimit, Integer.MAX_VALUE - 8);
         this.directory = directory;
+        this.prefix = prefix;
     }
 
-    /** Where the object's bytes are written; closing it does nothing. */
-    OutputStream stream() {
-        return stream;
-    }
-
-    long size() {
-        return size;
-    }
-
-    private void append(byte[] b, int off, int len) throws IOException {
+    /** Appends bytes; the same as writing them to {@link #stream()}. */
+    public void append(byte[] b, int off, int len) throws IOException {
         if (fileOut == null && memoryLength + (long) len > memoryLimit) {
             Files.createDirectories(directory);
-            file = Files.createTempFile(directory, "mosaic-ingest-", ".dcm");
+            file = Files.createTempFile(directory, prefix, ".spool");
             fileOut = new BufferedOutputStream(Files.newOutputStream(file), 64 * 1024);
             fileOut.write(memory, 0, memoryLength);
             memory = null;
@@ -83,8 +79,23 @@ final class IngestSpool implements Closeable {
         size += len;
     }
 
+    /** Where bytes are appended as a stream; closing it does nothing. */
+    public OutputStream stream() {
+        return stream;
+    }
+
+    /** The number of bytes appended. */
+    public long size() {
+        return size;
+    }
+
+    /** True once the bytes went to a temporary file. */
+    public boolean onDisk() {
+        return file != null;
+    }
+
     /** The bytes written so far, from the start. */
-    InputStream openStream() throws IOException {
+    public InputStream openStream() throws IOException {
         if (fileOut == null) {
             return new ByteArrayInputStream(memory, 0, memoryLength);
         }
@@ -93,7 +104,7 @@ final class IngestSpool implements Closeable {
     }
 
     /** The bytes written so far, for random access (read-only). */
-    SeekableByteChannel openChannel() throws IOException {
+    public SeekableByteChannel openChannel() throws IOException {
         if (fileOut == null) {
             return new MemoryChannel(memory, memoryLength);
         }
@@ -102,7 +113,7 @@ final class IngestSpool implements Closeable {
     }
 
     /** Copies every byte written to {@code out}. */
-    void copyTo(OutputStream out) throws IOException {
+    public void copyTo(OutputStream out) throws IOException {
         if (fileOut == null) {
             out.write(memory, 0, memoryLength);
         } else {
