@@ -12,8 +12,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
+import { awaitImage, dismissNotices, launch, pixelStats, settle, stackPosition, until } from './ohif.mjs';
 
 const base = process.env.MOSAIC_URL;
 const expected = JSON.parse(fs.readFileSync(process.env.MOSAIC_EXPECTED, 'utf8'));
@@ -22,86 +22,17 @@ const origin = new URL(base).origin;
 
 let browser;
 let context;
-const requests = [];
-const failures = [];
+let requests;
+let failures;
 
 before(async () => {
   fs.mkdirSync(out, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    // WebGL through SwiftShader: cornerstone3D renders with WebGL; headless has no GPU here.
-    args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'],
-  });
-  context = await browser.newContext({ viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1 });
-  context.on('request', r => requests.push(r.url()));
-  context.on('requestfailed', r => failures.push(`${r.url()} ${r.failure()?.errorText}`));
-  context.on('response', r => {
-    if (r.status() >= 400) {
-      failures.push(`${r.url()} -> ${r.status()}`);
-    }
-  });
+  ({ browser, context, requests, failures } = await launch());
 });
 
 after(async () => {
   await browser?.close();
 });
-
-/** Waits until `check` returns a truthy value, re-evaluating it every 500 ms. */
-async function until(what, timeoutMs, check) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      last = await check();
-      if (last?.ok ?? last) {
-        return last;
-      }
-    } catch (e) {
-      last = e.message;
-    }
-    await new Promise(r => setTimeout(r, 500));
-  }
-  assert.fail(`${what} within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
-}
-
-/**
- * Closes what OHIF shows a first-time user over the images: its "investigational use" notice and
- * the onboarding tour. A person would click these away too; the screenshots are for the docs.
- */
-async function dismissNotices(page) {
-  for (const label of ['Confirm and hide', 'Skip all']) {
-    const button = page.getByText(label, { exact: true });
-    if (await button.count()) {
-      await button.first().click().catch(() => {});
-    }
-  }
-}
-
-/** The overlay's instance/frame position, "I:1 (1/10)": [current, total], or null. */
-async function stackPosition(page) {
-  const text = await page.locator('body').innerText();
-  const m = text.match(/\((\d+)\/(\d+)\)/);
-  return m ? [Number(m[1]), Number(m[2])] : null;
-}
-
-/** Pixel statistics of a PNG region: how much of it is not black and how varied it is. */
-function pixelStats(pngBuffer) {
-  const png = PNG.sync.read(pngBuffer);
-  const levels = new Set();
-  let lit = 0;
-  const n = png.width * png.height;
-  for (let i = 0; i < n; i++) {
-    const r = png.data[4 * i];
-    const g = png.data[4 * i + 1];
-    const b = png.data[4 * i + 2];
-    if (r + g + b > 30) {
-      lit++;
-    }
-    levels.add((r << 16) | (g << 8) | b);
-  }
-  return { width: png.width, height: png.height, litFraction: lit / n, distinctColours: levels.size };
-}
 
 /**
  * Opens a study in OHIF's basic viewer (the deep link a worklist or an email would carry) and
@@ -112,17 +43,8 @@ async function openAndRender(page, { study, series }, name) {
   const url = `${base}/viewer/viewer?StudyInstanceUIDs=${study}&SeriesInstanceUIDs=${series}`;
   const response = await page.goto(url);
   assert.equal(response.status(), 200, `deep link ${url}`);
-  const canvas = page.locator('canvas.cornerstone-canvas').first();
-  await canvas.waitFor({ state: 'visible', timeout: 60_000 });
-  const stats = await until(`${name}: the viewport shows an image`, 60_000, async () => {
-    await dismissNotices(page);
-    const s = pixelStats(await canvas.screenshot());
-    return { ok: s.litFraction > 0.05 && s.distinctColours > 32, ...s };
-  });
-  // Let overlays and thumbnails settle before the picture that goes into the docs.
-  await page.waitForLoadState('networkidle', { timeout: 15_000 }).catch(() => {});
-  await dismissNotices(page);
-  await page.mouse.move(0, 0);
+  const { canvas, stats } = await awaitImage(page, name);
+  await settle(page);
   await page.screenshot({ path: path.join(out, `ohif-${name}.png`) });
   const viewport = await canvas.screenshot({ path: path.join(out, `ohif-${name}-viewport.png`) });
   return { canvas, viewport, stats: { ...stats, final: pixelStats(viewport) } };

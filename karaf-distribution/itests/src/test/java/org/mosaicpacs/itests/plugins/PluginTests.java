@@ -17,14 +17,17 @@ import org.mosaicpacs.itests.server.MosaicServer;
 import org.mosaicpacs.testing.TestData;
 import org.mosaicpacs.testing.Tools;
 
-/** What the plugin tests share: waiting, C-STORE with DCMTK, HTTP with an Accept header, multipart bodies. */
-final class PluginTests {
+/**
+ * What the plugin tests share: waiting, C-STORE with DCMTK, HTTP with an Accept header, multipart
+ * bodies. Public for the viewer test, which shows the AI plugin's results in OHIF.
+ */
+public final class PluginTests {
 
     private PluginTests() {
     }
 
     /** Retries {@code action} until its result satisfies {@code done}, or fails after {@code timeout}. */
-    static <T> T await(Duration timeout, Supplier<T> action, Predicate<T> done, String what) {
+    public static <T> T await(Duration timeout, Supplier<T> action, Predicate<T> done, String what) {
         long deadline = System.nanoTime() + timeout.toNanos();
         T last;
         do {
@@ -38,14 +41,14 @@ final class PluginTests {
     }
 
     /** A CT series of the phantom (make-corpus.py, profile ct), distinct per {@code prefix}. */
-    static List<Path> ctSeries(String prefix, int slices) {
+    public static List<Path> ctSeries(String prefix, int slices) {
         Path corpus = TestData.corpus("plugins-" + prefix, "--profile", "ct", "--patients", "1",
                 "--studies-per-patient", "1", "--instances-per-series", Integer.toString(slices), "--id-prefix", prefix);
         return TestData.dicomFilesUnder(corpus.resolve("native"));
     }
 
     /** C-STORE with DCMTK storescu; fails the test unless every store succeeded. */
-    static void storescu(MosaicServer server, String callingAe, List<Path> files) {
+    public static void storescu(MosaicServer server, String callingAe, List<Path> files) {
         List<String> cmd = new ArrayList<>(List.of(Tools.require("storescu").toString(), "-aet", callingAe, "-aec", "MOSAIC",
                 "127.0.0.1", Integer.toString(server.dicomPort())));
         files.forEach(f -> cmd.add(f.toString()));
@@ -65,7 +68,7 @@ final class PluginTests {
         }
     }
 
-    static String getJson(MosaicServer server, String path) {
+    public static String getJson(MosaicServer server, String path) {
         HttpResponse<byte[]> r = get(server, path, "application/json, application/dicom+json");
         return r.statusCode() + " " + new String(r.body(), StandardCharsets.UTF_8);
     }

@@ -31,6 +31,11 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.mosaicpacs.dicom.DataSet;
+import org.mosaicpacs.dicom.Tag;
+import org.mosaicpacs.dicom.io.DicomReader;
+import org.mosaicpacs.dicom.io.StopCondition;
+import org.mosaicpacs.itests.plugins.PluginTests;
 import org.mosaicpacs.itests.server.MosaicServer;
 import org.mosaicpacs.testing.TestData;
 import org.mosaicpacs.testing.TestEnvironment;
@@ -52,6 +57,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {@code target/viewer-browser/screenshots}; {@code docs/} copies (scaled to fit the docs' size
  * limit) are written to {@code target/viewer-browser/docs-images} for a person to copy.
  *
+ * <p>The sample AI plugin's results in the viewer: a CT series stored with the plugin installed
+ * gets its Segmentation, which {@code src/test/node-viewer/seg-overlay.test.mjs} loads in OHIF the
+ * way a person does and checks on the viewport's pixels (docs image {@code ohif-seg-overlay.png}).
+ *
  * <p>Its own server: it changes features, and the study count it checks must be the corpus only.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -63,7 +72,11 @@ class OhifViewerIT {
     /** docs/images limit per screenshot. */
     private static final long DOCS_IMAGE_MAX_BYTES = 300 * 1024;
 
+    private static final String AI_FEATURE = "mosaic-sample-ai-segmentation";
+
     private MosaicServer server;
+    /** target/viewer-browser with the browser tests and their npm packages, once prepared. */
+    private Path browserTests;
 
     @BeforeAll
     void start() {
@@ -139,34 +152,15 @@ class OhifViewerIT {
     @Test
     @Order(2)
     void ohifListsOpensAndDrawsTheCorpusInChromium() throws IOException {
-        Path chromium = Tools.require("chromium");
-        Path node = Tools.require("node");
-        Path npm = Tools.require("npm");
         Path corpus = TestData.mixedCorpus();
         Expected expected = Expected.fromManifest(corpus.resolve("manifest.csv"));
         store(corpus.resolve("native"), expected);
 
-        Path source = TestEnvironment.repoRoot().resolve("karaf-distribution/itests/src/test/node-viewer");
-        Path work = Path.of("target/viewer-browser").toAbsolutePath();
+        Path work = browserTests();
         Path screenshots = work.resolve("screenshots");
-        Files.createDirectories(work);
-        for (String f : List.of("package.json", "package-lock.json", "viewer.test.mjs")) {
-            Files.copy(source.resolve(f), work.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-        }
-        Tools.run(Duration.ofMinutes(3), List.of(npm.toString(), "ci", "--no-audit", "--no-fund", "--loglevel=error"),
-                work, Map.of()).assertSuccess();
         Path expectedJson = work.resolve("expected.json");
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(expectedJson.toFile(), expected.json());
-
-        Tools.Result run = Tools.run(Duration.ofMinutes(4), List.of(node.toString(), "--test",
-                "--test-reporter=spec", "viewer.test.mjs"), work, Map.of(
-                "MOSAIC_URL", server.http("").toString(),
-                "MOSAIC_EXPECTED", expectedJson.toString(),
-                "MOSAIC_OUT", screenshots.toString(),
-                "CHROMIUM", chromium.toString()));
-        System.out.println(run.out());
-        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
-        assertThat(run.out()).contains("pass 4").contains("fail 0");
+        runBrowserTest("viewer.test.mjs", expectedJson, screenshots, 4);
 
         // The same pixel check once more, independently of pngjs: the JDK's PNG decoder.
         for (String name : List.of("ct", "us")) {
@@ -176,8 +170,59 @@ class OhifViewerIT {
         }
     }
 
+    /**
+     * Storing a CT series triggers the sample AI plugin; the Segmentation it writes into the study
+     * is drawn over the CT in OHIF (double-click on the SEG, "Yes" to OHIF's hydration prompt).
+     */
     @Test
     @Order(3)
+    void theAiPluginsSegmentationIsDrawnOverItsCtInChromium() throws IOException {
+        List<Path> ct = PluginTests.ctSeries("viewerseg", 12);
+        DataSet header;
+        try (DicomReader r = DicomReader.open(ct.get(0))) {
+            header = r.readDataSet(StopCondition.beforeTag(Tag.PixelData));
+        }
+        String study = header.getString(Tag.StudyInstanceUID);
+        Path work = browserTests();
+        Path screenshots = work.resolve("screenshots");
+        server.shell("config:property-set -p org.mosaicpacs.archive studyStableSeconds 2");
+        server.shell("feature:install " + AI_FEATURE);
+        try {
+            PluginTests.await(Duration.ofSeconds(60), () -> PluginTests.getJson(server, "/api/ai/connectors"),
+                    s -> s.contains("sample-ct-segmentation"), "AI connector registered");
+            PluginTests.storescu(server, "CTSCANNER", ct);
+            String job = PluginTests.await(Duration.ofSeconds(120), () -> PluginTests.getJson(server, "/api/ai/jobs?study=" + study),
+                    s -> s.contains("\"COMPLETED\"") || s.contains("\"FAILED\""), "AI job finished");
+            assertThat(job).contains("\"state\":\"COMPLETED\"");
+            // a feature change may restart pax-web's default context
+            awaitViewer("after feature:install " + AI_FEATURE);
+
+            Path expectedJson = work.resolve("expected-seg.json");
+            // The plugin's segments (its README): lung <= -400 HU, bone >= 200 HU; in the CT's own
+            // window (W 400 / L 40: -160..240 HU) lung is black and bone nearly white.
+            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(expectedJson.toFile(), Map.of(
+                    "study", study,
+                    "ctSeries", header.getString(Tag.SeriesInstanceUID),
+                    "ctInstances", ct.size(),
+                    "segments", List.of(Map.of("label", "Lung", "ct", "dark"), Map.of("label", "Bone", "ct", "bright"))));
+            runBrowserTest("seg-overlay.test.mjs", expectedJson, screenshots, 3);
+        } finally {
+            server.shell("feature:uninstall " + AI_FEATURE);
+            server.shell("config:property-delete -p org.mosaicpacs.archive studyStableSeconds");
+        }
+
+        // A pixel check once more with the JDK's PNG decoder: the plain CT has none of the
+        // segments' warm colours, which cover a good part of the viewport once the SEG is loaded.
+        BufferedImage plain = ImageIO.read(screenshots.resolve("ohif-seg-ct-viewport.png").toFile());
+        BufferedImage overlay = ImageIO.read(screenshots.resolve("ohif-seg-overlay-viewport.png").toFile());
+        assertThat(warmFraction(plain)).as("CT viewport: share of warm-coloured pixels").isLessThan(1e-4);
+        assertThat(warmFraction(overlay)).as("CT + SEG viewport: share of warm-coloured pixels").isGreaterThan(0.01);
+        docsCopy(screenshots.resolve("ohif-seg-overlay.png"), work.resolve("docs-images").resolve("ohif-seg-overlay.png"));
+        awaitViewer("after feature:uninstall " + AI_FEATURE);
+    }
+
+    @Test
+    @Order(4)
     void uninstallingTheViewerLeavesDicomWebAnswering() throws IOException {
         server.shell("feature:uninstall mosaic-viewer");
         try {
@@ -190,6 +235,41 @@ class OhifViewerIT {
         awaitViewer("after feature:install mosaic-viewer");
         assertThat(server.get("/dicom-web/studies?limit=1").statusCode()).isEqualTo(200);
         assertThat(server.get("/api/health").statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * target/viewer-browser holding the browser tests (src/test/node-viewer) with their npm
+     * packages installed ({@code npm ci}, from npm's cache once it has them); prepared once.
+     */
+    private Path browserTests() throws IOException {
+        if (browserTests == null) {
+            Path npm = Tools.require("npm");
+            Path source = TestEnvironment.repoRoot().resolve("karaf-distribution/itests/src/test/node-viewer");
+            Path work = Path.of("target/viewer-browser").toAbsolutePath();
+            Files.createDirectories(work);
+            for (String f : List.of("package.json", "package-lock.json", "ohif.mjs", "viewer.test.mjs", "seg-overlay.test.mjs")) {
+                Files.copy(source.resolve(f), work.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+            }
+            Tools.run(Duration.ofMinutes(3), List.of(npm.toString(), "ci", "--no-audit", "--no-fund", "--loglevel=error"),
+                    work, Map.of()).assertSuccess();
+            browserTests = work;
+        }
+        return browserTests;
+    }
+
+    /** Runs one browser test file with node's test runner against this server; all its tests must pass. */
+    private void runBrowserTest(String file, Path expectedJson, Path screenshots, int tests) {
+        Path chromium = Tools.require("chromium");
+        Path node = Tools.require("node");
+        Tools.Result run = Tools.run(Duration.ofMinutes(4), List.of(node.toString(), "--test",
+                "--test-reporter=spec", file), browserTests, Map.of(
+                "MOSAIC_URL", server.http("").toString(),
+                "MOSAIC_EXPECTED", expectedJson.toString(),
+                "MOSAIC_OUT", screenshots.toString(),
+                "CHROMIUM", chromium.toString()));
+        System.out.println(run.out());
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("pass " + tests).contains("fail 0");
     }
 
     /** Stores the corpus with DCMTK's storescu (the independent sender) and checks QIDO-RS sees it all. */
@@ -282,6 +362,23 @@ class OhifViewerIT {
             }
         }
         return (double) lit / ((long) image.getWidth() * image.getHeight());
+    }
+
+    /**
+     * The share of warm-coloured pixels (red well above blue): the plugin's segment colours, blended
+     * or not, are; the grey CT and OHIF's blue viewport controls are not.
+     */
+    private static double warmFraction(BufferedImage image) {
+        long warm = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int rgb = image.getRGB(x, y);
+                if (((rgb >> 16) & 0xff) - (rgb & 0xff) >= 20) {
+                    warm++;
+                }
+            }
+        }
+        return (double) warm / ((long) image.getWidth() * image.getHeight());
     }
 
     /** A copy of a screenshot for docs/images: scaled down until it is under the docs' size limit. */
