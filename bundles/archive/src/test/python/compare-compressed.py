@@ -13,13 +13,13 @@ Group Length elements; nothing marks it
 lossy; the decoded pixels equal the original's sample for sample (numpy, any planar configuration),
 and byte for byte where the byte order and planar configuration are the same.
 """
-import json
-import sys
 import warnings
 
 warnings.filterwarnings("ignore")
 import numpy  # noqa: E402
 import pydicom  # noqa: E402
+
+from stored_pairs import element_problems, meta_problems, run  # noqa: E402
 
 # May differ between a native and an encapsulated encoding of the same pixels (PS3.5 8.2, A.4).
 ENCODING_ONLY = {"PixelData", "PlanarConfiguration", "ExtendedOffsetTable", "ExtendedOffsetTableLengths",
@@ -41,23 +41,10 @@ def check(pair):
         problems.append("stored Pixel Data is not encapsulated")
     if str(stored.SOPInstanceUID) != str(orig.SOPInstanceUID):
         problems.append("SOP Instance UID changed")
-    if str(meta.MediaStorageSOPInstanceUID) != str(stored.SOPInstanceUID):
-        problems.append("meta SOP Instance UID differs from the data set's")
-    if str(meta.MediaStorageSOPClassUID) != str(stored.SOPClassUID):
-        problems.append("meta SOP Class UID differs from the data set's")
+    problems += meta_problems(stored)
     if str(stored.get("LossyImageCompression", "")) != str(orig.get("LossyImageCompression", "")):
         problems.append("Lossy Image Compression changed")
-    for elem in orig:
-        # Group Length (gggg,0000) is retired (PS3.5 7.2) and describes an encoding, not the image.
-        if elem.keyword in ENCODING_ONLY or elem.tag.element == 0:
-            continue
-        if elem.tag not in stored:
-            problems.append(f"{elem.tag} {elem.keyword} missing")
-        elif stored[elem.tag] != elem:
-            problems.append(f"{elem.tag} {elem.keyword} differs")
-    for elem in stored:
-        if elem.tag not in orig and elem.keyword not in ENCODING_ONLY:
-            problems.append(f"{elem.tag} {elem.keyword} added")
+    problems += element_problems(orig, stored, ENCODING_ONLY)
     a = orig.pixel_array
     b = decoded.pixel_array
     same_type = a.dtype.kind == b.dtype.kind and a.dtype.itemsize == b.dtype.itemsize  # any byte order
@@ -71,14 +58,5 @@ def check(pair):
     return problems
 
 
-def main():
-    pairs = json.load(sys.stdin)
-    out = []
-    for p in pairs:
-        problems = check(p)
-        out.append({"stored": p["stored"], "ok": not problems, "problems": problems[:10]})
-    json.dump(out, sys.stdout)
-
-
 if __name__ == "__main__":
-    main()
+    run(check)

@@ -8,12 +8,12 @@ SOP Class/Instance UIDs and the original transfer syntax; every data element equ
 original's (pydicom equality, i.e. same tag, VR and value, sequences recursively), except
 coerced attributes, which must have the expected value (null: removed); Pixel Data bytes equal.
 """
-import json
-import sys
 import warnings
 
 warnings.filterwarnings("ignore")
 import pydicom  # noqa: E402
+
+from stored_pairs import element_problems, meta_problems, run  # noqa: E402
 
 
 def ts_of(ds):
@@ -29,10 +29,7 @@ def check(pair):
     except Exception as e:  # noqa: BLE001
         return [f"cannot read: {e}"]
     meta = stored.file_meta
-    if str(meta.MediaStorageSOPInstanceUID) != str(stored.SOPInstanceUID):
-        problems.append("meta SOP Instance UID differs from the data set's")
-    if str(meta.MediaStorageSOPClassUID) != str(stored.SOPClassUID):
-        problems.append("meta SOP Class UID differs from the data set's")
+    problems += meta_problems(stored)
     expected_ts = pair.get("ts") or ts_of(orig)
     if expected_ts and str(meta.TransferSyntaxUID) != expected_ts:
         problems.append(f"transfer syntax {meta.TransferSyntaxUID} != {expected_ts}")
@@ -43,29 +40,11 @@ def check(pair):
                 problems.append(f"{kw} not removed")
         elif str(stored.get(kw, "")) != value:
             problems.append(f"{kw} is {stored.get(kw)!r}, expected {value!r}")
-    for elem in orig:
-        if elem.keyword in coerced:
-            continue
-        if elem.tag not in stored:
-            problems.append(f"{elem.tag} missing")
-        elif stored[elem.tag] != elem:
-            problems.append(f"{elem.tag} differs")
-    for elem in stored:
-        if elem.tag not in orig and elem.keyword not in coerced:
-            problems.append(f"{elem.tag} added")
+    problems += element_problems(orig, stored, set(coerced))
     if "PixelData" in orig and orig.PixelData != stored.get("PixelData"):
         problems.append("Pixel Data differs")
     return problems
 
 
-def main():
-    pairs = json.load(sys.stdin)
-    out = []
-    for p in pairs:
-        problems = check(p)
-        out.append({"stored": p["stored"], "ok": not problems, "problems": problems[:10]})
-    json.dump(out, sys.stdout)
-
-
 if __name__ == "__main__":
-    main()
+    run(check)
