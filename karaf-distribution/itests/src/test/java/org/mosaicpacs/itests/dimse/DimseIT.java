@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,13 +24,15 @@ import org.mosaicpacs.testing.Tools;
 
 /**
  * The DICOM acceptor of the real distribution, driven from outside with DCMTK: C-ECHO plain and
- * over DICOM TLS, and the whiteboard at work (stopping the Verification bundle withdraws the
- * service, starting it restores it, the acceptor is never restarted).
+ * over DICOM TLS, the whiteboard at work (stopping the Verification bundle withdraws the
+ * service, starting it restores it, the acceptor is never restarted), and an acceptor that could
+ * not bind its port coming back by itself once the port is free.
  */
 @ExtendWith(SharedMosaicServer.class)
 class DimseIT {
 
     private static final String VERIFICATION_BUNDLE = "org.mosaicpacs.service.verification";
+    private static final String ACCEPTOR_BUNDLE = "org.mosaicpacs.dimse.acceptor";
     private static final String ACCEPTOR_CONFIG = "etc/org.mosaicpacs.dimse.acceptor.cfg";
     /** karaf.log lines that tell what the acceptor did. */
     private static final String[] ACCEPTOR_LOG = {"DicomServer", "AssociationAcceptor", "dimse.acceptor", "ERROR"};
@@ -71,6 +74,37 @@ class DimseIT {
             server.setProperty(ACCEPTOR_CONFIG, "tlsPort", "-1");
             await(server, () -> echoscu(server.dicomPort()), r -> r.exitCode() == 0);
         }
+    }
+
+    @Test
+    void theAcceptorComesBackOnceItsPortIsFree(MosaicServer server) throws Exception {
+        // another program holds the DICOM port while the acceptor starts: activation fails, health says so
+        server.shell("bundle:stop " + ACCEPTOR_BUNDLE);
+        try (ServerSocket squatter = new ServerSocket()) {
+            squatter.setReuseAddress(true);
+            squatter.bind(new InetSocketAddress(server.dicomPort()));
+            server.shell("bundle:start " + ACCEPTOR_BUNDLE);
+            HttpResponse<String> degraded = awaitHealth(server, 503);
+            assertThat(degraded.body()).contains("FAILED_ACTIVATION");
+        }
+        // nobody restarts anything: the acceptor tries again by itself and serves
+        Tools.Result echo = await(server, () -> echoscu(server.dicomPort()), r -> r.exitCode() == 0);
+        assertThat(echo.exitCode()).isZero();
+        awaitHealth(server, 200);
+    }
+
+    private static HttpResponse<String> awaitHealth(MosaicServer server, int status) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        HttpResponse<String> last;
+        do {
+            last = server.get("/api/health");
+            if (last.statusCode() == status) {
+                return last;
+            }
+            sleep(250);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("/api/health did not answer " + status + " within 30 s: " + last.statusCode() + " "
+                + last.body() + server.diagnostics(ACCEPTOR_LOG));
     }
 
     private static void echoscuWithTls(MosaicServer server, TlsFiles tls, int tlsPort) {
