@@ -9,16 +9,7 @@ set -euo pipefail
 corpus=${1:?corpus folder}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-/usr/bin/python3 - "$corpus" "$work/ct.dcm" <<'PY'
-import csv, sys, pydicom
-corpus, out = sys.argv[1], sys.argv[2]
-rows = [r for r in csv.DictReader(open(corpus + '/manifest.csv')) if r['kind'] == 'CT']
-frames = [pydicom.dcmread(corpus + '/' + r['path']).PixelData for r in rows]
-ds = pydicom.dcmread(corpus + '/' + rows[0]['path'])
-ds.NumberOfFrames = 10 * len(frames)
-ds.PixelData = b''.join(frames * 10)
-ds.save_as(out)
-PY
+/usr/bin/python3 "$(dirname "$0")/../../../../testing/python/multiframe.py" "$corpus" CT 0 10 "$work/ct.dcm"
 n=180
 cpu() { local TIMEFORMAT='%3U %3S'; { time "$@" > /dev/null 2>&1; } 2>&1 | awk '{print $1 + $2}'; }
 ms() { echo "1000 * ($1 - $2) / $n" | bc -l; }

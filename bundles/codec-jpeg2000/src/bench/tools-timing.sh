@@ -13,17 +13,9 @@ rounds=${2:-3}
 copies=5
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-/usr/bin/python3 - "$corpus" "$work" "$copies" <<'PY'
-import csv, sys, pydicom
-corpus, work, copies = sys.argv[1], sys.argv[2], int(sys.argv[3])
-for kind, files in (("CT", None), ("US", 1)):
-    rows = [r for r in csv.DictReader(open(corpus + '/manifest.csv')) if r['kind'] == kind][:files]
-    frames = [pydicom.dcmread(corpus + '/' + r['path']).PixelData for r in rows]
-    ds = pydicom.dcmread(corpus + '/' + rows[0]['path'])
-    ds.NumberOfFrames = copies * int(ds.get('NumberOfFrames', 1) or 1) * len(frames)
-    ds.PixelData = b''.join(frames * copies)
-    ds.save_as(work + '/' + kind.lower() + '.dcm')
-PY
+multiframe=$(dirname "$0")/../../../../testing/python/multiframe.py
+/usr/bin/python3 "$multiframe" "$corpus" CT 0 "$copies" "$work/ct.dcm"
+/usr/bin/python3 "$multiframe" "$corpus" US 1 "$copies" "$work/us.dcm"
 cpu() { local TIMEFORMAT='%3U %3S'; { time "$@" > /dev/null 2>&1; } 2>&1 | awk '{print $1 + $2}'; }
 ms() { echo "1000 * ($1 - $2) / $3" | bc -l; }
 uptime

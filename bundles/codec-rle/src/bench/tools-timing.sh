@@ -11,17 +11,9 @@ corpus=${1:?corpus folder}
 rounds=${2:-3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-/usr/bin/python3 - "$corpus" "$work" <<'PY'
-import csv, sys, pydicom
-corpus, work = sys.argv[1], sys.argv[2]
-for kind, files in (("CT", None), ("US", 1)):
-    rows = [r for r in csv.DictReader(open(corpus + '/manifest.csv')) if r['kind'] == kind][:files]
-    frames = [pydicom.dcmread(corpus + '/' + r['path']).PixelData for r in rows]
-    ds = pydicom.dcmread(corpus + '/' + rows[0]['path'])
-    ds.NumberOfFrames = 10 * int(ds.get('NumberOfFrames', 1) or 1) * len(frames)
-    ds.PixelData = b''.join(frames * 10)
-    ds.save_as(work + '/' + kind.lower() + '.dcm')
-PY
+multiframe=$(dirname "$0")/../../../../testing/python/multiframe.py
+/usr/bin/python3 "$multiframe" "$corpus" CT 0 10 "$work/ct.dcm"
+/usr/bin/python3 "$multiframe" "$corpus" US 1 10 "$work/us.dcm"
 cpu() { local TIMEFORMAT='%3U %3S'; { time "$@" > /dev/null 2>&1; } 2>&1 | awk '{print $1 + $2}'; }
 ms() { echo "1000 * ($1 - $2) / $3" | bc -l; }
 uptime

@@ -98,6 +98,23 @@ public final class TestData {
                 "--instances-per-series", "3", "--syntaxes");
     }
 
+    /**
+     * The files of one kind in a generated corpus (column {@code kind} of its {@code manifest.csv}:
+     * CT, MR, US, SC_RGB...), in manifest order: a series' instances in instance order.
+     */
+    public static List<Path> corpusFiles(Path corpus, String kind) {
+        List<String> manifest = TestFiles.readLines(corpus.resolve("manifest.csv"));
+        int column = List.of(manifest.get(0).split(",")).indexOf("kind");
+        if (column < 0) {
+            throw new IllegalStateException(corpus.resolve("manifest.csv") + " has no column kind");
+        }
+        return manifest.stream().skip(1)
+                .map(line -> line.split(","))
+                .filter(cells -> cells.length > column && cells[column].equals(kind))
+                .map(cells -> corpus.resolve(cells[0]))
+                .toList();
+    }
+
     /** All {@code .dcm} files below a folder, sorted. */
     public static List<Path> dicomFilesUnder(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {

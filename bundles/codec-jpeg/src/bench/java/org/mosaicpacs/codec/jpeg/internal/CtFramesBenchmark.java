@@ -1,7 +1,5 @@
 package org.mosaicpacs.codec.jpeg.internal;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +10,7 @@ import org.mosaicpacs.api.codec.CodecException;
 import org.mosaicpacs.api.codec.EncodeOptions;
 import org.mosaicpacs.api.codec.ImageDescriptor;
 import org.mosaicpacs.testing.TestData;
+import org.mosaicpacs.testing.TestFiles;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -52,15 +51,8 @@ public class CtFramesBenchmark {
     private final List<byte[]> encoded = new ArrayList<>();
 
     @Setup
-    public void loadFrames() throws IOException, CodecException {
-        Path corpus = TestData.mixedCorpus();
-        List<Path> ct = new ArrayList<>();
-        for (String line : Files.readAllLines(corpus.resolve("manifest.csv"))) {
-            String[] cells = line.split(",");
-            if (cells.length > 1 && cells[1].equals("CT")) {
-                ct.add(corpus.resolve(cells[0]));
-            }
-        }
+    public void loadFrames() throws CodecException {
+        List<Path> ct = TestData.corpusFiles(TestData.mixedCorpus(), "CT");
         if (ct.size() != FRAMES) {
             throw new IllegalStateException("expected " + FRAMES + " CT frames, found " + ct.size());
         }
@@ -68,7 +60,7 @@ public class CtFramesBenchmark {
         TestVectors.run("natives", work, ct);
         for (JsonNode n : TestVectors.readJson(work.resolve("natives.json"))) {
             ImageDescriptor image = TestVectors.descriptor(n.get("image"));
-            byte[] pixels = TestVectors.read(work.resolve(n.get("raw").asText()));
+            byte[] pixels = TestFiles.read(work.resolve(n.get("raw").asText()));
             images.add(image);
             natives.add(pixels);
             encoded.add(codec.encode(transferSyntax, image, pixels, EncodeOptions.DEFAULT).data());

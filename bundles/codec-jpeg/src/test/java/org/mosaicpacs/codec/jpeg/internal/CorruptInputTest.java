@@ -1,12 +1,10 @@
 package org.mosaicpacs.codec.jpeg.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -17,6 +15,9 @@ import org.mosaicpacs.api.codec.CodecException;
 import org.mosaicpacs.api.codec.EncodeOptions;
 import org.mosaicpacs.api.codec.ImageDescriptor;
 import org.mosaicpacs.testing.TestData;
+import org.mosaicpacs.testing.TestFiles;
+import org.mosaicpacs.testing.codec.FuzzLoop;
+import org.mosaicpacs.testing.codec.Mutations;
 import org.opentest4j.TestAbortedException;
 
 /**
@@ -66,7 +67,7 @@ class CorruptInputTest {
         for (JsonNode e : TestVectors.readJson(work.resolve("references.json"))) {
             if (e.get("frame").asInt() == 0) {
                 SEEDS.add(new Seed(e.get("source").asText(), e.get("transferSyntax").asText(),
-                        TestVectors.descriptor(e.get("image")), TestVectors.read(work.resolve(e.get("jpeg").asText()))));
+                        TestVectors.descriptor(e.get("image")), TestFiles.read(work.resolve(e.get("jpeg").asText()))));
             }
         }
         assertThat(SEEDS).hasSizeGreaterThan(15);
@@ -75,48 +76,32 @@ class CorruptInputTest {
     @Test
     void mutatedStreamsFailCleanlyAndNeverHang() {
         JpegCodec codec = new JpegCodec(JpegCodec.Settings.DEFAULT);
-        Random random = new Random(20240611L);
-        int[] outcome = new int[2];
-        assertTimeoutPreemptively(BUDGET.multipliedBy(10), () -> {
-            long stop = System.nanoTime() + BUDGET.toNanos();
-            int iteration = 0;
-            while (System.nanoTime() < stop && iteration < 200_000) {
-                Seed seed = SEEDS.get(iteration++ % SEEDS.size());
-                byte[] mutated = mutate(seed.data(), random);
-                try {
-                    codec.decode(seed.transferSyntax(), seed.image(), mutated);
-                    outcome[0]++;
-                } catch (CodecException e) {
+        FuzzLoop.Outcome outcome = FuzzLoop.refusing(CodecException.class, 20240611L, BUDGET).atMost(200_000)
+                .hangLimit(BUDGET.multipliedBy(10))
+                .checkingEachRefusal((label, e) -> {
                     assertThat(e.getCause()).as("%s: decoder crashed inside instead of checking (%s)",
-                            seed.name(), e.getMessage()).isNull();
+                            label, e.getMessage()).isNull();
                     assertThat(e.getMessage()).isNotBlank();
-                    outcome[1]++;
-                }
-            }
-        });
-        System.out.printf("fuzz: %d decoded, %d rejected%n", outcome[0], outcome[1]);
-        assertThat(outcome[1]).isPositive();
+                })
+                .run((iteration, random) -> {
+                    Seed seed = SEEDS.get(iteration % SEEDS.size());
+                    byte[] mutated = mutate(seed.data(), random);
+                    return new FuzzLoop.Attempt(seed.name(),
+                            () -> codec.decode(seed.transferSyntax(), seed.image(), mutated));
+                });
+        System.out.printf("fuzz: %d decoded, %d rejected%n", outcome.decoded(), outcome.rejected());
+        assertThat(outcome.rejected()).isPositive();
     }
 
     private static byte[] mutate(byte[] data, Random random) {
         byte[] m = data.clone();
         switch (random.nextInt(8)) {
             case 0 -> {
-                return Arrays.copyOf(m, random.nextInt(m.length)); // truncated, possibly to nothing
+                return Mutations.truncate(m, random); // possibly to nothing
             }
-            case 1 -> {
-                for (int i = 1 + random.nextInt(4); i > 0; i--) {
-                    m[random.nextInt(m.length)] ^= (byte) (1 << random.nextInt(8));
-                }
-            }
+            case 1 -> Mutations.flipBits(m, random, 4);
             case 2 -> m[random.nextInt(m.length)] = (byte) random.nextInt(256);
-            case 3 -> {
-                // headers are where the interesting damage is: hit the first 700 bytes
-                int n = Math.min(m.length, 700);
-                for (int i = 1 + random.nextInt(3); i > 0; i--) {
-                    m[random.nextInt(n)] = (byte) random.nextInt(256);
-                }
-            }
+            case 3 -> Mutations.overwriteBytes(m, random, 3, 700); // headers are where the interesting damage is
             case 4 -> {
                 // bogus Huffman code counts: rewrite a count byte of the first DHT
                 for (int i = 0; i + 21 < m.length; i++) {
@@ -137,19 +122,9 @@ class CorruptInputTest {
                 return longer;
             }
             case 6 -> {
-                int at = random.nextInt(m.length);
-                int cut = Math.min(m.length - at, 1 + random.nextInt(16));
-                byte[] shorter = new byte[m.length - cut];
-                System.arraycopy(m, 0, shorter, 0, at);
-                System.arraycopy(m, at + cut, shorter, at, m.length - at - cut);
-                return shorter;
+                return Mutations.cutChunk(m, random, 16);
             }
-            default -> {
-                // a marker where data was
-                int at = random.nextInt(m.length - 1);
-                m[at] = (byte) 0xFF;
-                m[at + 1] = (byte) (0xC0 + random.nextInt(64));
-            }
+            default -> Mutations.marker(m, random.nextInt(m.length - 1), random); // a marker where data was
         }
         return m;
     }

@@ -22,6 +22,7 @@ import org.mosaicpacs.api.codec.EncodeOptions;
 import org.mosaicpacs.api.codec.EncodedFrame;
 import org.mosaicpacs.api.codec.ImageDescriptor;
 import org.mosaicpacs.testing.TestData;
+import org.mosaicpacs.testing.TestFiles;
 
 /**
  * Frames our encoder writes, wrapped into DICOM files by pydicom, decode with DCMTK's dcmdjpeg and
@@ -109,7 +110,7 @@ class EncoderInteropTest {
 
     private static void add(String name, String ts, JsonNode original, Encoding encoding) throws Exception {
         ImageDescriptor image = TestVectors.descriptor(original.get("image"));
-        byte[] pixels = TestVectors.read(work.resolve(original.get("raw").asText()));
+        byte[] pixels = TestFiles.read(work.resolve(original.get("raw").asText()));
         EncodedFrame encoded = encoding.encode(image, pixels);
         Files.write(work.resolve(name + ".jpg"), encoded.data());
         ObjectNode node = TestVectors.JSON.createObjectNode();
@@ -145,12 +146,12 @@ class EncoderInteropTest {
         return RESULTS.stream().filter(r -> r.get("tool").asText().equals("dcmdjpeg") && r.has("raw"))
                 .map(r -> DynamicTest.dynamicTest(r.get("name").asText(), () -> {
                     JsonNode c = CASES.get(r.get("name").asText());
-                    byte[] jpeg = TestVectors.read(work.resolve(c.get("frames").get(0).asText()));
+                    byte[] jpeg = TestFiles.read(work.resolve(c.get("frames").get(0).asText()));
                     var decoded = codec.decode(c.get("transferSyntax").asText(),
                             TestVectors.descriptor(c.get("image")), jpeg);
                     assertThat(decoded.image().photometricInterpretation()).isEqualTo(r.get("pi").asText());
                     ReferenceDecodeTest.assertSameBytes(decoded.pixels(),
-                            TestVectors.read(work.resolve(r.get("raw").asText())));
+                            TestFiles.read(work.resolve(r.get("raw").asText())));
                 }));
     }
 

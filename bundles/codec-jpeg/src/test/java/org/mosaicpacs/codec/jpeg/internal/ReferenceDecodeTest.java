@@ -17,6 +17,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.mosaicpacs.api.codec.DecodedFrame;
 import org.mosaicpacs.api.codec.ImageDescriptor;
 import org.mosaicpacs.testing.TestData;
+import org.mosaicpacs.testing.TestFiles;
 
 /**
  * Every frame of every JPEG file among pydicom's real files and the generated corpus (DCMTK- and
@@ -73,9 +74,9 @@ class ReferenceDecodeTest {
             JsonNode dcmtkCn = e.get("refs").get("dcmtk-cn");
             assertThat(gdcm.has("error")).as("gdcmconv failed: %s", gdcm).isFalse();
             if (!dcmtkCn.has("error")) {
-                assertThat(TestVectors.read(work.resolve(dcmtkCn.get("raw").asText())))
+                assertThat(TestFiles.read(work.resolve(dcmtkCn.get("raw").asText())))
                         .as("dcmdjpeg +cn and gdcmconv --raw agree")
-                        .isEqualTo(TestVectors.read(work.resolve(gdcm.get("raw").asText())));
+                        .isEqualTo(TestFiles.read(work.resolve(gdcm.get("raw").asText())));
             }
             assertDecodesTo(codec, e, gdcm);
         }));
@@ -90,9 +91,9 @@ class ReferenceDecodeTest {
 
     private void assertDecodesTo(JpegCodec codec, JsonNode e, JsonNode reference) throws Exception {
         ImageDescriptor image = TestVectors.descriptor(e.get("image"));
-        byte[] jpeg = TestVectors.read(work.resolve(e.get("jpeg").asText()));
+        byte[] jpeg = TestFiles.read(work.resolve(e.get("jpeg").asText()));
         DecodedFrame decoded = codec.decode(e.get("transferSyntax").asText(), image, jpeg);
-        byte[] expected = TestVectors.read(work.resolve(reference.get("raw").asText()));
+        byte[] expected = TestFiles.read(work.resolve(reference.get("raw").asText()));
         assertThat(decoded.image().photometricInterpretation()).isEqualTo(reference.get("pi").asText());
         assertThat(decoded.image().planarConfiguration()).isEqualTo(image.samplesPerPixel() > 1 ? 0
                 : image.planarConfiguration());

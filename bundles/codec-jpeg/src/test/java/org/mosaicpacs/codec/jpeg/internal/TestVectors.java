@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -15,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.mosaicpacs.api.codec.ImageDescriptor;
 import org.mosaicpacs.testing.TestData;
 import org.mosaicpacs.testing.TestEnvironment;
+import org.mosaicpacs.testing.TestFiles;
 import org.mosaicpacs.testing.Tools;
 
 /** Runs src/test/python/jpeg_vectors.py and reads what it wrote. */
@@ -27,20 +27,8 @@ final class TestVectors {
 
     /** A fresh folder under this module's target/. */
     static Path workDir(String name) {
-        Path dir = TestEnvironment.repoRoot().resolve("bundles/codec-jpeg/target/test-vectors").resolve(name);
-        try {
-            if (Files.exists(dir)) {
-                try (Stream<Path> walk = Files.walk(dir)) {
-                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.delete(p);
-                    }
-                }
-            }
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return dir;
+        return TestFiles.freshDirectory(
+                TestEnvironment.repoRoot().resolve("bundles/codec-jpeg/target/test-vectors").resolve(name));
     }
 
     /** Runs the vector script once with a sub-command, a target folder and file arguments. */
@@ -71,14 +59,6 @@ final class TestVectors {
     static JsonNode readJson(Path file) {
         try {
             return JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static byte[] read(Path file) {
-        try {
-            return Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

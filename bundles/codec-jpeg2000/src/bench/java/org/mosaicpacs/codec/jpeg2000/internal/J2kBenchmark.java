@@ -1,8 +1,6 @@
 package org.mosaicpacs.codec.jpeg2000.internal;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,12 +11,12 @@ import java.util.concurrent.TimeUnit;
 import org.mosaicpacs.api.codec.CodecException;
 import org.mosaicpacs.api.codec.EncodeOptions;
 import org.mosaicpacs.api.codec.ImageDescriptor;
-import org.mosaicpacs.testing.TestData;
 import org.mosaicpacs.testing.Tools;
+import org.mosaicpacs.testing.codec.CodecVectors;
+import org.mosaicpacs.testing.codec.FrameBenchmark;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -26,10 +24,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.IterationParams;
-import org.openjdk.jmh.runner.IterationType;
 
 /**
  * Decode and encode time per frame on the frames of the mixed corpus that {@code
@@ -46,7 +41,7 @@ import org.openjdk.jmh.runner.IterationType;
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 3)
 @Fork(1)
-public class J2kBenchmark {
+public class J2kBenchmark extends FrameBenchmark {
 
     @Param({Jpeg2000Codec.LOSSLESS, Jpeg2000Codec.LOSSY})
     public String transferSyntax;
@@ -60,19 +55,15 @@ public class J2kBenchmark {
     private final List<byte[]> natives = new ArrayList<>();
     private final List<ImageDescriptor> gdcmImages = new ArrayList<>();
     private final List<byte[]> gdcmFrames = new ArrayList<>();
-    private int next;
-    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    private long iterationCpuNanos;
-    private int iterationStart;
 
     @Setup
     public void loadFrames() throws IOException, CodecException {
         boolean lossy = transferSyntax.equals(Jpeg2000Codec.LOSSY);
         Path work = Path.of("target/bench-" + images + (lossy ? "-lossy" : "-lossless"));
         // The decode and encode forks of one parameter set share the vectors (mvn clean renews them).
-        List<CodecVectors.Vector> vectors = Files.exists(work.resolve("vectors/vectors.tsv"))
-                ? CodecVectors.parse(work.resolve("vectors")) : makeVectors(work, lossy);
-        for (CodecVectors.Vector v : vectors) {
+        List<CodecVectors.Vector<ImageDescriptor>> vectors = Files.exists(work.resolve("vectors/vectors.tsv"))
+                ? J2kVectors.VECTORS.parse(work.resolve("vectors")) : makeVectors(work, lossy);
+        for (CodecVectors.Vector<ImageDescriptor> v : vectors) {
             for (int i = 0; i < v.frames(); i++) {
                 (v.compressed() ? gdcmImages : nativeImages).add(v.image());
                 (v.compressed() ? gdcmFrames : natives).add(v.frame(i));
@@ -93,7 +84,7 @@ public class J2kBenchmark {
     }
 
     /** GDCM's code streams of the native frames, and both extracted into vectors under {@code work}. */
-    private List<CodecVectors.Vector> makeVectors(Path work, boolean lossy) throws IOException {
+    private List<CodecVectors.Vector<ImageDescriptor>> makeVectors(Path work, boolean lossy) throws IOException {
         Path in = work.resolve("in");
         List<Path> files = new ArrayList<>(linkedCorpusFiles(images, images.equals("US") ? 1 : Integer.MAX_VALUE, in));
         for (Path file : List.copyOf(files)) {
@@ -106,56 +97,18 @@ public class J2kBenchmark {
             Tools.run(Duration.ofMinutes(1), cmd).assertSuccess();
             files.add(gdcm);
         }
-        return CodecVectors.extract(work.resolve("vectors"), List.of(), files);
-    }
-
-    /**
-     * The first {@code limit} native files of one kind in the mixed corpus, linked under unique names
-     * (the corpus repeats IM00001 in every series, and the vector ids come from file names).
-     */
-    static List<Path> linkedCorpusFiles(String kind, int limit, Path dir) throws IOException {
-        Path corpus = TestData.mixedCorpus();
-        CodecVectors.deleteTree(dir);
-        Files.createDirectories(dir);
-        List<Path> links = new ArrayList<>();
-        for (String line : Files.readAllLines(corpus.resolve("manifest.csv"))) {
-            String[] cells = line.split(",");
-            if (cells.length > 1 && cells[1].equals(kind) && links.size() < limit) {
-                Path link = dir.resolve(String.format("%s_%02d.dcm", kind, links.size()));
-                links.add(Files.createSymbolicLink(link, corpus.resolve(cells[0]).toAbsolutePath()));
-            }
-        }
-        return links;
-    }
-
-    /*
-     * JMH scores are wall time, which on a shared machine includes waiting for a core. The tools are
-     * timed in CPU time, so each measurement iteration also prints the benchmark thread's CPU time
-     * per frame (JIT and GC threads not counted).
-     */
-    @Setup(Level.Iteration)
-    public void startCpuClock() {
-        iterationCpuNanos = threads.getCurrentThreadCpuTime();
-        iterationStart = next;
-    }
-
-    @TearDown(Level.Iteration)
-    public void printCpuPerFrame(IterationParams iteration) {
-        if (iteration.getType() == IterationType.MEASUREMENT && next > iterationStart) {
-            double ms = (threads.getCurrentThreadCpuTime() - iterationCpuNanos) / 1e6 / (next - iterationStart);
-            System.out.printf("[CPU %.3f ms/frame over %d frames] ", ms, next - iterationStart);
-        }
+        return J2kVectors.VECTORS.extract(work.resolve("vectors"), List.of(), files);
     }
 
     @Benchmark
     public byte[] decodeGdcmStream() throws CodecException {
-        int i = next++ % gdcmFrames.size();
+        int i = nextFrame(gdcmFrames.size());
         return codec.decode(transferSyntax, gdcmImages.get(i), gdcmFrames.get(i)).pixels();
     }
 
     @Benchmark
     public byte[] encode() throws CodecException {
-        int i = next++ % natives.size();
+        int i = nextFrame(natives.size());
         return codec.encode(transferSyntax, nativeImages.get(i), natives.get(i), EncodeOptions.DEFAULT).data();
     }
 }

@@ -16,6 +16,7 @@ import org.mosaicpacs.api.codec.DecodedFrame;
 import org.mosaicpacs.api.codec.EncodeOptions;
 import org.mosaicpacs.api.codec.EncodedFrame;
 import org.mosaicpacs.api.codec.ImageDescriptor;
+import org.mosaicpacs.testing.codec.Planes;
 
 class J2kCodecTest {
 
@@ -60,7 +61,8 @@ class J2kCodecTest {
         byte[] pixels = new byte[(int) interleaved.frameLength()];
         new Random(2).nextBytes(pixels);
         EncodedFrame encoded = codec.encode(LOSSLESS, interleaved.withPlanarConfiguration(1),
-                Planes.planar(interleaved, pixels), EncodeOptions.DEFAULT);
+                Planes.planar(pixels, interleaved.samplesPerPixel(), interleaved.bitsAllocated()),
+                EncodeOptions.DEFAULT);
         assertThat(encoded.image().photometricInterpretation()).isEqualTo("YBR_RCT");
         assertThat(encoded.image().planarConfiguration()).isZero();
         DecodedFrame decoded = codec.decode(LOSSLESS, encoded.image(), encoded.data());

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -17,7 +16,10 @@ import org.junit.jupiter.api.TestFactory;
 import org.mosaicpacs.api.codec.EncodeOptions;
 import org.mosaicpacs.api.codec.EncodedFrame;
 import org.mosaicpacs.api.codec.ImageDescriptor;
-import org.mosaicpacs.codec.jpeg2000.internal.CodecVectors.Vector;
+import org.mosaicpacs.testing.TestFiles;
+import org.mosaicpacs.testing.codec.CodecVectors;
+import org.mosaicpacs.testing.codec.CodecVectors.Vector;
+import org.mosaicpacs.testing.codec.Planes;
 
 /**
  * Our encoder's code streams, wrapped into DICOM files by pydicom, decode with {@code gdcmconv
@@ -41,7 +43,7 @@ class J2kEncodeRoundTripTest {
     private static Map<String, String> failures;
 
     /** One source's frames encoded into one syntax. */
-    record Encoded(String id, Vector source, String syntax, EncodedFrame first, List<byte[]> originals,
+    record Encoded(String id, Vector<ImageDescriptor> source, String syntax, EncodedFrame first, List<byte[]> originals,
                    long compressedBytes) {
 
         Path dir() {
@@ -55,13 +57,13 @@ class J2kEncodeRoundTripTest {
 
     @BeforeAll
     static void encodeAndDecodeWithGdcm() throws Exception {
-        List<Vector> natives = CodecVectors.extract(DIR.resolve("sources"), List.of()).stream()
+        List<Vector<ImageDescriptor>> natives = J2kVectors.VECTORS.extract(DIR.resolve("sources"), List.of()).stream()
                 .filter(v -> !v.compressed() && v.frames() > 0)
                 .filter(v -> v.id().startsWith("corpus-") && !v.id().contains("DX") || REAL.contains(v.id()))
                 .filter(v -> CODEC.canEncode(Jpeg2000Codec.LOSSLESS, v.image()))
                 .toList();
-        StringBuilder tsv = new StringBuilder("id\tsource\tts\tpi\tpc\tframes\tlossy\n");
-        for (Vector v : natives) {
+        CodecVectors.Encoded encodedFrames = new CodecVectors.Encoded();
+        for (Vector<ImageDescriptor> v : natives) {
             for (String syntax : List.of(Jpeg2000Codec.LOSSLESS, Jpeg2000Codec.LOSSY)) {
                 String id = v.id() + (syntax.equals(Jpeg2000Codec.LOSSLESS) ? "-lossless" : "-lossy");
                 Files.createDirectories(DIR.resolve(id));
@@ -74,23 +76,15 @@ class J2kEncodeRoundTripTest {
                     first = first == null ? encoded : first;
                     bytes += encoded.data().length;
                     Files.write(DIR.resolve(id).resolve("enc-" + i + ".bin"), encoded.data());
-                    originals.add(Planes.interleaved(v.image(), pixels));
+                    originals.add(Planes.interleaved(pixels, v.image().samplesPerPixel(), v.image().bitsAllocated(),
+                            v.image().planarConfiguration()));
                 }
                 ENCODED.add(new Encoded(id, v, syntax, first, originals, bytes));
-                tsv.append(String.join("\t", id, v.source().toString(), syntax,
-                        first.image().photometricInterpretation(), "0", Integer.toString(originals.size()),
-                        Boolean.toString(first.lossy()))).append('\n');
+                encodedFrames.add(id, v.source(), syntax, first.image().photometricInterpretation(), 0,
+                        originals.size(), first.lossy());
             }
         }
-        Files.writeString(DIR.resolve("encoded.tsv"), tsv);
-        CodecVectors.roundTrip(DIR, List.of(CodecVectors.GDCM));
-        failures = new LinkedHashMap<>();
-        for (String line : CodecVectors.readLines(DIR.resolve("roundtrip.tsv")).stream().skip(1).toList()) {
-            String[] c = line.split("\t", -1);
-            if (!c[2].equals("ok")) {
-                failures.put(c[0], c[3]);
-            }
-        }
+        failures = CodecVectors.roundTrip(DIR, encodedFrames, List.of(CodecVectors.GDCM));
     }
 
     @Test
@@ -112,9 +106,9 @@ class J2kEncodeRoundTripTest {
     @TestFactory
     Stream<DynamicTest> gdcmDecodesOurCodeStreams() {
         return ENCODED.stream().map(e -> DynamicTest.dynamicTest(e.id(), () -> {
-            assertThat(failures).doesNotContainKey(e.id());
+            assertThat(failures).doesNotContainKey(e.id() + " " + CodecVectors.GDCM);
             for (int i = 0; i < e.originals().size(); i++) {
-                byte[] decoded = CodecVectors.read(e.dir().resolve(CodecVectors.GDCM + "-" + i + ".raw"));
+                byte[] decoded = TestFiles.read(e.dir().resolve(CodecVectors.GDCM + "-" + i + ".raw"));
                 PixelStats stats = PixelStats.compare(e.decodedImage(), decoded, e.originals().get(i));
                 if (e.syntax().equals(Jpeg2000Codec.LOSSLESS)) {
                     assertThat(stats.differing()).as("%s frame %d: %s", e.id(), i, stats).isZero();
@@ -143,7 +137,7 @@ class J2kEncodeRoundTripTest {
             for (int i = 0; i < e.originals().size(); i++) {
                 byte[] ours = CODEC.decode(e.syntax(), e.first().image(),
                         Files.readAllBytes(e.dir().resolve("enc-" + i + ".bin"))).pixels();
-                byte[] gdcm = CodecVectors.read(e.dir().resolve(CodecVectors.GDCM + "-" + i + ".raw"));
+                byte[] gdcm = TestFiles.read(e.dir().resolve(CodecVectors.GDCM + "-" + i + ".raw"));
                 assertThat(PixelStats.compare(e.decodedImage(), ours, gdcm).maxError()).as(e.id()).isLessThanOrEqualTo(1);
             }
         }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.TestFactory;
 import org.mosaicpacs.api.codec.CodecException;
 import org.mosaicpacs.api.codec.DecodedFrame;
 import org.mosaicpacs.api.codec.ImageDescriptor;
-import org.mosaicpacs.codec.jpeg2000.internal.CodecVectors.Vector;
+import org.mosaicpacs.testing.codec.CodecVectors;
+import org.mosaicpacs.testing.codec.CodecVectors.Vector;
 
 /**
  * Every JPEG 2000 frame among pydicom's real files and the corpus (GDCM-encoded, lossless and
@@ -32,18 +33,18 @@ class J2kReferenceDecodeTest {
     /** Lossy frames known to differ from OpenJPEG by at most 1 (see class comment). */
     private static final List<String> OFF_BY_ONE = List.of("real-JPEG2000");
 
-    private static List<Vector> vectors;
+    private static List<Vector<ImageDescriptor>> vectors;
     private final Jpeg2000Codec codec = new Jpeg2000Codec();
 
     @BeforeAll
     static void makeVectors() {
-        vectors = CodecVectors.extract(Path.of("target/vectors/reference-decode"), List.of(CodecVectors.GDCM))
+        vectors = J2kVectors.VECTORS.extract(Path.of("target/vectors/reference-decode"), List.of(CodecVectors.GDCM))
                 .stream().filter(Vector::compressed).toList();
     }
 
     @Test
     void theReferenceSetCoversWhatTheCodecClaims() {
-        List<Vector> decodable = vectors.stream().filter(v -> !v.refs().isEmpty()).toList();
+        List<Vector<ImageDescriptor>> decodable = vectors.stream().filter(v -> !v.refs().isEmpty()).toList();
         assertThat(decodable).hasSizeGreaterThanOrEqualTo(20);
         assertThat(decodable).extracting(Vector::transferSyntax).contains(Jpeg2000Codec.LOSSLESS, Jpeg2000Codec.LOSSY);
         assertThat(decodable).extracting(v -> v.image().bitsAllocated()).contains(8, 16);
@@ -59,7 +60,7 @@ class J2kReferenceDecodeTest {
     @TestFactory
     Stream<DynamicTest> decodesLikeGdcm() {
         List<DynamicTest> tests = new ArrayList<>();
-        for (Vector v : vectors) {
+        for (Vector<ImageDescriptor> v : vectors) {
             if (v.refs().isEmpty()) {
                 continue;
             }
@@ -86,7 +87,7 @@ class J2kReferenceDecodeTest {
     @Test
     void signednessComesFromTheCodeStreamAsInGdcm() throws CodecException {
         // Pixel Representation 1, but the code stream's SIZ says unsigned 13-bit (pydicom issue 1149)
-        Vector mismatch = vector("real-J2K_pixelrep_mismatch");
+        Vector<ImageDescriptor> mismatch = vector("real-J2K_pixelrep_mismatch");
         assertThat(mismatch.image().signed()).isTrue();
         DecodedFrame decoded = codec.decode(mismatch.transferSyntax(), mismatch.image(), mismatch.frame(0));
         assertThat(decoded.image().signed()).isFalse();
@@ -95,7 +96,7 @@ class J2kReferenceDecodeTest {
 
     @Test
     void colourTransformedFramesDecodeToRgb() throws CodecException {
-        Vector rct = vector("real-GDCMJ2K_TextGBR");
+        Vector<ImageDescriptor> rct = vector("real-GDCMJ2K_TextGBR");
         DecodedFrame decoded = codec.decode(rct.transferSyntax(), rct.image(), rct.frame(0));
         assertThat(decoded.image().photometricInterpretation()).isEqualTo("RGB");
     }
@@ -103,14 +104,14 @@ class J2kReferenceDecodeTest {
     @Test
     void aCodeStreamGdcmRefusesIsRefusedWithCodecException() {
         // A sequence delimiter tag sits inside this file's SIZ marker: the tile count is nonsense.
-        Vector broken = vector("real-JPEG2000-embedded-sequence-delimiter");
+        Vector<ImageDescriptor> broken = vector("real-JPEG2000-embedded-sequence-delimiter");
         assertThat(broken.refs()).isEmpty();
         ImageDescriptor image = broken.image();
         assertThatThrownBy(() -> codec.decode(broken.transferSyntax(), image, broken.frame(0)))
                 .isInstanceOf(CodecException.class);
     }
 
-    private static Vector vector(String id) {
+    private static Vector<ImageDescriptor> vector(String id) {
         return vectors.stream().filter(v -> v.id().equals(id)).findFirst().orElseThrow();
     }
 }

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.mosaicpacs.api.codec.CodecException;
 import org.mosaicpacs.api.codec.EncodeOptions;
 import org.mosaicpacs.api.codec.ImageDescriptor;
+import org.mosaicpacs.testing.codec.FuzzLoop;
+import org.mosaicpacs.testing.codec.Mutations;
 
 /**
  * Corrupt, truncated and bogus JPEG-LS frames raise CodecException with a message, never another
@@ -52,16 +54,6 @@ class JpegLsCorruptStreamTest {
                 JpegLsEncoder.encode(low, 33, 20, 1, new JpegLsEncoder.Settings(3, 0, 0, 0, 3, 0, 0, 0, 0),
                         new QuantizationTables())));
         assertThat(SAMPLES).hasSizeGreaterThan(10);
-    }
-
-    /** Decodes; any failure must be a CodecException raised by a check, not the safety net for runtime errors. */
-    private void decodeExpectingOnlyCodecException(Sample s, byte[] stream, String what) {
-        try {
-            codec.decode(s.transferSyntax(), s.image(), stream);
-        } catch (CodecException e) {
-            assertThat(e.getCause()).as("%s of %s: %s", what, s.name(), e.getMessage()).isNull();
-            assertThat(e.getMessage()).isNotBlank();
-        }
     }
 
     @Test
@@ -140,20 +132,23 @@ class JpegLsCorruptStreamTest {
 
     @Test
     void seededFuzzOfRealStreams() {
-        Random random = new Random(14495);
-        long deadline = System.nanoTime() + FUZZ_BUDGET.toNanos();
-        int[] runs = {0};
-        assertTimeoutPreemptively(FUZZ_BUDGET.plusSeconds(60), () -> {
-            while (System.nanoTime() < deadline) {
-                Sample s = SAMPLES.get(random.nextInt(SAMPLES.size()));
-                byte[] mutated = mutate(s.stream(), random);
-                decodeExpectingOnlyCodecException(s, mutated, "mutation " + runs[0]);
-                runs[0]++;
-            }
-        });
-        assertThat(runs[0]).as("fuzz iterations").isGreaterThan(100);
+        FuzzLoop.Outcome outcome = FuzzLoop.refusing(CodecException.class, 14495, FUZZ_BUDGET)
+                .hangLimit(FUZZ_BUDGET.plusSeconds(60))
+                // any failure must be a CodecException raised by a check, not the safety net for runtime errors
+                .checkingEachRefusal((label, e) -> {
+                    assertThat(e.getCause()).as("%s: %s", label, e.getMessage()).isNull();
+                    assertThat(e.getMessage()).isNotBlank();
+                })
+                .run((iteration, random) -> {
+                    Sample s = SAMPLES.get(random.nextInt(SAMPLES.size()));
+                    byte[] mutated = mutate(s.stream(), random);
+                    return new FuzzLoop.Attempt("mutation " + iteration + " of " + s.name(),
+                            () -> codec.decode(s.transferSyntax(), s.image(), mutated));
+                });
+        assertThat(outcome.tried()).as("fuzz iterations").isGreaterThan(100);
     }
 
+    /** JPEG-LS damage: bytes flipped anywhere or in the headers, markers in the scan, chunks dropped, garbage. */
     private static byte[] mutate(byte[] stream, Random random) {
         byte[] m = stream.clone();
         switch (random.nextInt(5)) {
@@ -166,19 +161,8 @@ class JpegLsCorruptStreamTest {
                 int limit = Math.min(m.length, 64);
                 m[random.nextInt(limit)] = (byte) random.nextInt(256);
             }
-            case 2 -> { // insert a marker into the scan data
-                int at = 32 + random.nextInt(Math.max(1, m.length - 34));
-                m[at] = (byte) 0xFF;
-                m[at + 1] = (byte) (0xC0 + random.nextInt(64));
-            }
-            case 3 -> { // drop a chunk
-                int from = random.nextInt(m.length);
-                int to = Math.min(m.length, from + 1 + random.nextInt(64));
-                byte[] shorter = new byte[m.length - (to - from)];
-                System.arraycopy(m, 0, shorter, 0, from);
-                System.arraycopy(m, to, shorter, from, m.length - to);
-                m = shorter;
-            }
+            case 2 -> Mutations.marker(m, 32 + random.nextInt(Math.max(1, m.length - 34)), random); // in the scan data
+            case 3 -> m = Mutations.cutChunk(m, random, 64);
             default -> { // random garbage after the headers
                 int from = Math.min(m.length - 1, 40 + random.nextInt(Math.max(1, m.length - 40)));
                 for (int i = from; i < Math.min(m.length, from + 256); i++) {

@@ -19,6 +19,7 @@ import org.mosaicpacs.api.codec.CodecException;
 import org.mosaicpacs.api.codec.EncodeOptions;
 import org.mosaicpacs.api.codec.EncodedFrame;
 import org.mosaicpacs.api.codec.ImageDescriptor;
+import org.mosaicpacs.testing.TestFiles;
 import org.mosaicpacs.testing.Tools;
 
 /**
@@ -72,7 +73,7 @@ class JpegLsEncodeInteropTest {
         Files.writeString(dir.resolve("encoded.tsv"), tsv);
         Tools.run(Duration.ofMinutes(5), List.of(Tools.pydicomPython().toString(), JpegLsVectors.script().toString(),
                 "verify", dir.toString())).assertSuccess();
-        List<String> verified = JpegLsVectors.readLines(dir.resolve("verified.tsv"));
+        List<String> verified = TestFiles.readLines(dir.resolve("verified.tsv"));
         for (String line : verified.subList(1, verified.size())) {
             String[] cells = line.split("\t", 4);
             VERIFIED.put(cells[0] + " " + cells[1], cells[2] + ": " + cells[3]);
@@ -132,7 +133,7 @@ class JpegLsEncodeInteropTest {
             throws CodecException {
         byte[] original = v.original();
         for (int i = 0; i < v.frames(); i++) {
-            byte[] encoded = JpegLsVectors.read(JpegLsVectors.directory().resolve(id).resolve("enc-" + i + ".jls"));
+            byte[] encoded = TestFiles.read(JpegLsVectors.directory().resolve(id).resolve("enc-" + i + ".jls"));
             byte[] decoded = codec.decode(ts, v.image(), encoded).pixels();
             int error = SampleMath.maxError(v.image(), slice(original, i, v.frameLength()), decoded);
             if (error > near) {

@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.mosaicpacs.api.codec.DecodedFrame;
+import org.mosaicpacs.testing.TestFiles;
 
 /**
  * Our decode of every JPEG-LS frame in pydicom's real files and the mixed corpus equals DCMTK's
@@ -37,7 +38,7 @@ class JpegLsReferenceDecodeTest {
                 if (Files.exists(error)) {
                     fail(tool + " could not decode " + v.source() + ": " + Files.readString(error));
                 }
-                byte[] reference = JpegLsVectors.read(v.dir().resolve(tool + ".raw"));
+                byte[] reference = TestFiles.read(v.dir().resolve(tool + ".raw"));
                 if (!Arrays.equals(ours, reference)) {
                     fail("decode of " + v.id() + " differs from " + tool + " at byte " + Arrays.mismatch(ours, reference)
                             + " of " + reference.length);

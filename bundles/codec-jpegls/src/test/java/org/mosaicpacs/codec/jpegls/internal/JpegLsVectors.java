@@ -1,7 +1,5 @@
 package org.mosaicpacs.codec.jpegls.internal;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,11 +8,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.mosaicpacs.api.codec.ImageDescriptor;
 import org.mosaicpacs.testing.TestData;
 import org.mosaicpacs.testing.TestEnvironment;
+import org.mosaicpacs.testing.TestFiles;
 import org.mosaicpacs.testing.Tools;
 
 /**
@@ -29,11 +27,11 @@ final class JpegLsVectors {
                   String source) {
 
         byte[] frame(int i) {
-            return read(dir.resolve("frame-" + i + ".jls"));
+            return TestFiles.read(dir.resolve("frame-" + i + ".jls"));
         }
 
         byte[] original() {
-            return read(dir.resolve("original.raw"));
+            return TestFiles.read(dir.resolve("original.raw"));
         }
 
         int frameLength() {
@@ -75,7 +73,7 @@ final class JpegLsVectors {
             }
             cmd.add("--originals");
             TestData.dicomFilesUnder(syntaxes.resolve("implicit-le")).forEach(p -> cmd.add(p.toString()));
-            deleteRecursively(directory());
+            TestFiles.deleteTree(directory());
             Tools.run(Duration.ofMinutes(5), cmd).assertSuccess();
             vectors = readIndex();
         }
@@ -100,7 +98,7 @@ final class JpegLsVectors {
 
     private static List<Vector> readIndex() {
         List<Vector> result = new ArrayList<>();
-        List<String> lines = readLines(directory().resolve("vectors.tsv"));
+        List<String> lines = TestFiles.readLines(directory().resolve("vectors.tsv"));
         List<String> header = Arrays.asList(lines.get(0).split("\t"));
         for (String line : lines.subList(1, lines.size())) {
             String[] cells = line.split("\t");
@@ -119,34 +117,5 @@ final class JpegLsVectors {
 
     private static int num(Map<String, String> row, String key) {
         return Integer.parseInt(row.get(key));
-    }
-
-    static List<String> readLines(Path p) {
-        try {
-            return Files.readAllLines(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static byte[] read(Path p) {
-        try {
-            return Files.readAllBytes(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted((a, b) -> b.compareTo(a)).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,9 +1,6 @@
 package org.mosaicpacs.codec.rle.internal;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,11 +9,10 @@ import java.util.concurrent.TimeUnit;
 import org.mosaicpacs.api.codec.CodecException;
 import org.mosaicpacs.api.codec.EncodeOptions;
 import org.mosaicpacs.api.codec.ImageDescriptor;
-import org.mosaicpacs.testing.TestData;
+import org.mosaicpacs.testing.codec.FrameBenchmark;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -24,10 +20,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.IterationParams;
-import org.openjdk.jmh.runner.IterationType;
 
 /**
  * Decode and encode time per frame on the frames of the mixed corpus that {@code
@@ -43,7 +36,7 @@ import org.openjdk.jmh.runner.IterationType;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 4, time = 2)
 @Fork(2)
-public class RleBenchmark {
+public class RleBenchmark extends FrameBenchmark {
 
     /** Corpus kind (manifest.csv) and how many of its files: all CT slices, one US cine loop. */
     @Param({"CT", "US"})
@@ -53,16 +46,12 @@ public class RleBenchmark {
     private final List<ImageDescriptor> descriptors = new ArrayList<>();
     private final List<byte[]> natives = new ArrayList<>();
     private final List<byte[]> encoded = new ArrayList<>();
-    private int next;
-    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    private long iterationCpuNanos;
-    private int iterationStart;
 
     @Setup
     public void loadFrames() throws IOException, CodecException {
         Path work = Path.of("target/bench-" + images);
         List<Path> files = linkedCorpusFiles(images, images.equals("US") ? 1 : Integer.MAX_VALUE, work.resolve("in"));
-        for (CodecVectors.Vector v : CodecVectors.extract(work.resolve("vectors"), List.of(), files)) {
+        for (var v : RleVectors.VECTORS.extract(work.resolve("vectors"), List.of(), files)) {
             for (int i = 0; i < v.frames(); i++) {
                 byte[] pixels = v.frame(i);
                 descriptors.add(v.image());
@@ -75,53 +64,15 @@ public class RleBenchmark {
         }
     }
 
-    /**
-     * The first {@code limit} native files of one kind in the mixed corpus, linked under unique names
-     * (the corpus repeats IM00001 in every series, and the vector ids come from file names).
-     */
-    static List<Path> linkedCorpusFiles(String kind, int limit, Path dir) throws IOException {
-        Path corpus = TestData.mixedCorpus();
-        CodecVectors.deleteTree(dir);
-        Files.createDirectories(dir);
-        List<Path> links = new ArrayList<>();
-        for (String line : Files.readAllLines(corpus.resolve("manifest.csv"))) {
-            String[] cells = line.split(",");
-            if (cells.length > 1 && cells[1].equals(kind) && links.size() < limit) {
-                Path link = dir.resolve(String.format("%s_%02d.dcm", kind, links.size()));
-                links.add(Files.createSymbolicLink(link, corpus.resolve(cells[0]).toAbsolutePath()));
-            }
-        }
-        return links;
-    }
-
-    /*
-     * JMH scores are wall time, which on a shared machine includes waiting for a core. The tools are
-     * timed in CPU time, so each measurement iteration also prints the benchmark thread's CPU time
-     * per frame (JIT and GC threads not counted).
-     */
-    @Setup(Level.Iteration)
-    public void startCpuClock() {
-        iterationCpuNanos = threads.getCurrentThreadCpuTime();
-        iterationStart = next;
-    }
-
-    @TearDown(Level.Iteration)
-    public void printCpuPerFrame(IterationParams iteration) {
-        if (iteration.getType() == IterationType.MEASUREMENT && next > iterationStart) {
-            double ms = (threads.getCurrentThreadCpuTime() - iterationCpuNanos) / 1e6 / (next - iterationStart);
-            System.out.printf("[CPU %.3f ms/frame over %d frames] ", ms, next - iterationStart);
-        }
-    }
-
     @Benchmark
     public byte[] decode() throws CodecException {
-        int i = next++ % encoded.size();
+        int i = nextFrame(encoded.size());
         return codec.decode(RleCodec.RLE_LOSSLESS, descriptors.get(i), encoded.get(i)).pixels();
     }
 
     @Benchmark
     public byte[] encode() throws CodecException {
-        int i = next++ % natives.size();
+        int i = nextFrame(natives.size());
         return codec.encode(RleCodec.RLE_LOSSLESS, descriptors.get(i), natives.get(i), EncodeOptions.DEFAULT).data();
     }
 }

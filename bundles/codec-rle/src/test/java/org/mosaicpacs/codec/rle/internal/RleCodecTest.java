@@ -12,6 +12,7 @@ import org.mosaicpacs.api.codec.CodecException;
 import org.mosaicpacs.api.codec.EncodeOptions;
 import org.mosaicpacs.api.codec.EncodedFrame;
 import org.mosaicpacs.api.codec.ImageDescriptor;
+import org.mosaicpacs.testing.codec.Planes;
 
 class RleCodecTest {
 
@@ -139,7 +140,7 @@ class RleCodecTest {
         ImageDescriptor interleaved = rgb(7, 9, 8, 0);
         byte[] pixels = new byte[(int) interleaved.frameLength()];
         new Random(5).nextBytes(pixels);
-        byte[] planar = Planes.planar(interleaved, pixels);
+        byte[] planar = Planes.planar(pixels, interleaved.samplesPerPixel(), interleaved.bitsAllocated());
         EncodedFrame fromInterleaved = codec.encode(RLE, interleaved, pixels, EncodeOptions.DEFAULT);
         EncodedFrame fromPlanar = codec.encode(RLE, interleaved.withPlanarConfiguration(1), planar,
                 EncodeOptions.DEFAULT);

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.mosaicpacs.api.codec.EncodeOptions;
 import org.mosaicpacs.api.codec.EncodedFrame;
-import org.mosaicpacs.codec.rle.internal.CodecVectors.Vector;
+import org.mosaicpacs.api.codec.ImageDescriptor;
+import org.mosaicpacs.testing.codec.CodecVectors;
+import org.mosaicpacs.testing.codec.CodecVectors.Vector;
+import org.mosaicpacs.testing.codec.Planes;
 
 /**
  * Our encoder's output, wrapped into DICOM files by pydicom, decodes with {@code dcmdrle} and
@@ -29,43 +32,34 @@ import org.mosaicpacs.codec.rle.internal.CodecVectors.Vector;
 class RleEncodeRoundTripTest {
 
     private static final Path DIR = Path.of("target/vectors/encode-roundtrip");
-    private static final List<String> TOOLS = List.of(CodecVectors.DCMTK, CodecVectors.GDCM);
+    private static final List<String> TOOLS = List.of(CodecVectors.DCMTK_RLE, CodecVectors.GDCM);
 
     private static final RleCodec CODEC = new RleCodec();
     /** Per encoded vector: its frames as given to the encoder, interleaved for comparison. */
-    private static final Map<Vector, List<byte[]>> ORIGINALS = new LinkedHashMap<>();
+    private static final Map<Vector<ImageDescriptor>, List<byte[]>> ORIGINALS = new LinkedHashMap<>();
     private static Map<String, String> failures;
 
     @BeforeAll
     static void encodeAndDecodeWithTheTools() throws Exception {
-        List<Vector> natives = CodecVectors.extract(DIR, List.of()).stream()
-                .filter(v -> !v.compressed() && v.frames() > 0 && CODEC.canEncode(CodecVectors.RLE, v.image()))
+        List<Vector<ImageDescriptor>> natives = RleVectors.VECTORS.extract(DIR, List.of()).stream()
+                .filter(v -> !v.compressed() && v.frames() > 0 && CODEC.canEncode(RleCodec.RLE_LOSSLESS, v.image()))
                 .toList();
-        StringBuilder tsv = new StringBuilder("id\tsource\tts\tpi\tpc\tframes\tlossy\n");
-        for (Vector v : natives) {
+        CodecVectors.Encoded encodedFrames = new CodecVectors.Encoded();
+        for (Vector<ImageDescriptor> v : natives) {
             List<byte[]> originals = new ArrayList<>();
             EncodedFrame encoded = null;
             for (int i = 0; i < v.frames(); i++) {
                 byte[] pixels = v.frame(i);
-                encoded = CODEC.encode(CodecVectors.RLE, v.image(), pixels, EncodeOptions.DEFAULT);
+                encoded = CODEC.encode(RleCodec.RLE_LOSSLESS, v.image(), pixels, EncodeOptions.DEFAULT);
                 Files.write(v.dir().resolve("enc-" + i + ".bin"), encoded.data());
-                originals.add(Planes.interleaved(v.image(), pixels));
+                originals.add(Planes.interleaved(pixels, v.image().samplesPerPixel(), v.image().bitsAllocated(),
+                        v.image().planarConfiguration()));
             }
             ORIGINALS.put(v, originals);
-            tsv.append(String.join("\t", v.id(), v.source().toString(), CodecVectors.RLE,
-                    encoded.image().photometricInterpretation(),
-                    Integer.toString(encoded.image().planarConfiguration()), Integer.toString(v.frames()),
-                    Boolean.toString(encoded.lossy()))).append('\n');
+            encodedFrames.add(v.id(), v.source(), RleCodec.RLE_LOSSLESS, encoded.image().photometricInterpretation(),
+                    encoded.image().planarConfiguration(), v.frames(), encoded.lossy());
         }
-        Files.writeString(DIR.resolve("encoded.tsv"), tsv);
-        CodecVectors.roundTrip(DIR, TOOLS);
-        failures = new LinkedHashMap<>();
-        for (String line : CodecVectors.readLines(DIR.resolve("roundtrip.tsv")).stream().skip(1).toList()) {
-            String[] c = line.split("\t", -1);
-            if (!c[2].equals("ok")) {
-                failures.put(c[0] + " " + c[1], c[3]);
-            }
-        }
+        failures = CodecVectors.roundTrip(DIR, encodedFrames, TOOLS);
     }
 
     @Test
@@ -97,12 +91,12 @@ class RleEncodeRoundTripTest {
 
     @Test
     void ourDecoderReadsOurEncoderBack() throws IOException {
-        for (Map.Entry<Vector, List<byte[]>> e : ORIGINALS.entrySet()) {
-            Vector v = e.getKey();
+        for (Map.Entry<Vector<ImageDescriptor>, List<byte[]>> e : ORIGINALS.entrySet()) {
+            Vector<ImageDescriptor> v = e.getKey();
             for (int i = 0; i < e.getValue().size(); i++) {
                 byte[] encoded = Files.readAllBytes(v.dir().resolve("enc-" + i + ".bin"));
                 try {
-                    byte[] decoded = CODEC.decode(CodecVectors.RLE, v.image(), encoded).pixels();
+                    byte[] decoded = CODEC.decode(RleCodec.RLE_LOSSLESS, v.image(), encoded).pixels();
                     assertThat(decoded).as(v.id() + " frame " + i).isEqualTo(e.getValue().get(i));
                 } catch (Exception ex) {
                     throw new AssertionError(v.id() + " frame " + i, ex);

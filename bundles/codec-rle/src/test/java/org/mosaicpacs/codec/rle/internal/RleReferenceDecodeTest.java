@@ -13,7 +13,9 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.mosaicpacs.api.codec.DecodedFrame;
-import org.mosaicpacs.codec.rle.internal.CodecVectors.Vector;
+import org.mosaicpacs.api.codec.ImageDescriptor;
+import org.mosaicpacs.testing.codec.CodecVectors;
+import org.mosaicpacs.testing.codec.CodecVectors.Vector;
 
 /**
  * Every RLE frame among pydicom's real files and the corpus (DCMTK- and GDCM-encoded) decodes to
@@ -25,20 +27,21 @@ import org.mosaicpacs.codec.rle.internal.CodecVectors.Vector;
  */
 class RleReferenceDecodeTest {
 
-    private static List<Vector> vectors;
+    private static List<Vector<ImageDescriptor>> vectors;
     private final RleCodec codec = new RleCodec();
 
     @BeforeAll
     static void makeVectors() {
-        vectors = CodecVectors.extract(Path.of("target/vectors/reference-decode"),
-                List.of(CodecVectors.DCMTK, CodecVectors.GDCM, CodecVectors.PYDICOM)).stream().filter(Vector::compressed).toList();
+        vectors = RleVectors.VECTORS.extract(Path.of("target/vectors/reference-decode"),
+                List.of(CodecVectors.DCMTK_RLE, CodecVectors.GDCM, CodecVectors.PYDICOM_RLE)).stream()
+                .filter(Vector::compressed).toList();
     }
 
     @Test
     void theReferenceSetCoversWhatTheCodecClaims() {
         assertThat(vectors).hasSizeGreaterThanOrEqualTo(20);
         assertThat(vectors).allSatisfy(v -> assertThat(v.refs()).as(v.id() + ": " + v.notes())
-                .contains(CodecVectors.DCMTK, CodecVectors.PYDICOM));
+                .contains(CodecVectors.DCMTK_RLE, CodecVectors.PYDICOM_RLE));
         assertThat(vectors).filteredOn(v -> !gdcmMisreads(v))
                 .allSatisfy(v -> assertThat(v.refs()).as(v.id() + ": " + v.notes()).contains(CodecVectors.GDCM));
         assertThat(vectors).extracting(v -> v.image().bitsAllocated()).contains(8, 16, 32);
@@ -49,18 +52,18 @@ class RleReferenceDecodeTest {
     }
 
     /** The GDCM bug described above: colour with 16 or 32 Bits Allocated. */
-    private static boolean gdcmMisreads(Vector v) {
+    private static boolean gdcmMisreads(Vector<ImageDescriptor> v) {
         return v.image().samplesPerPixel() == 3 && v.image().bitsAllocated() > 8;
     }
 
     @TestFactory
     Stream<DynamicTest> decodesLikeDcmtkAndGdcm() {
         List<DynamicTest> tests = new ArrayList<>();
-        for (Vector v : vectors) {
+        for (Vector<ImageDescriptor> v : vectors) {
             for (int i = 0; i < v.frames(); i++) {
                 int frame = i;
                 tests.add(DynamicTest.dynamicTest(v.id() + " frame " + frame, () -> {
-                    DecodedFrame decoded = codec.decode(CodecVectors.RLE, v.image(), v.frame(frame));
+                    DecodedFrame decoded = codec.decode(RleCodec.RLE_LOSSLESS, v.image(), v.frame(frame));
                     assertThat(decoded.image().planarConfiguration()).isZero();
                     assertThat(decoded.pixels()).hasSize((int) v.image().frameLength());
                     for (String tool : v.refs()) {

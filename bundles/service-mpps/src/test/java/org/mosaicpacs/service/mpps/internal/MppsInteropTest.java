@@ -28,6 +28,7 @@ import org.mosaicpacs.dicom.net.DimseResponse;
 import org.mosaicpacs.dicom.net.ServerOptions;
 import org.mosaicpacs.dicom.net.Status;
 import org.mosaicpacs.dicom.net.handler.DimseHandlerRegistry;
+import org.mosaicpacs.testing.TestDatabase;
 import org.mosaicpacs.testing.TestEnvironment;
 import org.mosaicpacs.testing.Tools;
 

@@ -32,6 +32,7 @@ import org.mosaicpacs.dicom.io.ReadOptions;
 import org.mosaicpacs.dicom.io.WriteOptions;
 import org.mosaicpacs.dicom.net.DimseStatusException;
 import org.mosaicpacs.dicom.net.Status;
+import org.mosaicpacs.testing.TestDatabase;
 import org.osgi.service.event.Event;
 
 import com.zaxxer.hikari.HikariDataSource;

@@ -1,5 +1,7 @@
 package org.mosaicpacs.service.mpps.internal;
 
+import org.mosaicpacs.testing.TestDatabase;
+
 /** {@link MppsManagerContract} on embedded Derby, the zero-configuration database. */
 class MppsManagerDerbyTest extends MppsManagerContract {
 

@@ -24,6 +24,7 @@ import org.mosaicpacs.api.worklist.WorklistItem;
 import org.mosaicpacs.dicom.DataSet;
 import org.mosaicpacs.dicom.Tag;
 import org.mosaicpacs.dicom.VR;
+import org.mosaicpacs.testing.TestDatabase;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 

@@ -30,6 +30,8 @@ import org.mosaicpacs.dicom.io.WriteOptions;
 import org.mosaicpacs.dicom.net.DicomServer;
 import org.mosaicpacs.dicom.net.ServerOptions;
 import org.mosaicpacs.dicom.net.handler.DimseHandlerRegistry;
+import org.mosaicpacs.testing.TestDatabase;
+import org.mosaicpacs.testing.TestFiles;
 import org.mosaicpacs.testing.Tools;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -203,7 +205,7 @@ class WlmscpfsInteropTest {
         Path dcmdump = Tools.require("dcmdump");
         Path wlmscpfsExe = Tools.require("wlmscpfs");
         work = Path.of("target", "wlmscpfs").toAbsolutePath();
-        TestDatabase.deleteTree(work);
+        TestFiles.deleteTree(work);
         Path aeFolder = Files.createDirectories(work.resolve("worklists").resolve("WLMSCP"));
         Files.createFile(aeFolder.resolve("lockfile"));
 

@@ -21,6 +21,7 @@ import org.mosaicpacs.dicom.DataSet;
 import org.mosaicpacs.dicom.Tag;
 import org.mosaicpacs.dicom.VR;
 import org.mosaicpacs.dicom.json.DicomJsonWriter;
+import org.mosaicpacs.testing.TestDatabase;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

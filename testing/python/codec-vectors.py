@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Test vectors for a transfer-syntax codec, made with pydicom, DCMTK and GDCM.
+"""Test vectors for a transfer-syntax codec, made with pydicom, DCMTK and GDCM (shared by the codec
+modules through org.mosaicpacs.testing.codec.CodecVectors; each names its --syntax and --tool values).
 
 extract OUT FILE...
     For every FILE in one of the --syntax transfer syntaxes: each frame's compressed bytes and the
@@ -29,7 +30,8 @@ from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian, Explicit
 
 NATIVE = {ImplicitVRLittleEndian, ExplicitVRLittleEndian, ExplicitVRBigEndian}
 
-# Command lines that turn a compressed file into a native one, per reference tool.
+# Command lines that turn a compressed file into a native one, per reference tool. GDCM decodes
+# RLE and JPEG 2000 (OpenJPEG); DCMTK has no JPEG 2000 decoder.
 TOOLS = {
     "dcmtk-rle": lambda src, dst: ["dcmdrle", src, dst],
     "gdcm": lambda src, dst: ["gdcmconv", "--raw", src, dst],
@@ -179,6 +181,8 @@ def roundtrip(args):
         ds.file_meta.TransferSyntaxUID = ts
         ds.is_little_endian = True
         ds.is_implicit_VR = False
+        if "NumberOfFrames" in ds:
+            ds.NumberOfFrames = len(frames)  # the test may encode only the first frames
         ds.PixelData = encapsulate(frames, has_bot=True)
         ds["PixelData"].VR = "OB"
         ds["PixelData"].is_undefined_length = True
