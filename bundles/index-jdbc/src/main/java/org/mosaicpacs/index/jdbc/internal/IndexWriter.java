@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * of one patient thus queue on one row lock and no two of them can wait for each other (Derby
  * would only detect such a deadlock after its 20 s deadlock timeout). A transaction that loses a
  * race to create a row (unique constraint) is rolled back and run again by the caller
- * ({@link Retry}); it then finds the row the winner committed.
+ * ({@link Retry}); it then finds the row the winner committed. A new instance is inserted without
+ * looking it up first (the archive has just done so): if it is recorded already, the unique SOP
+ * Instance UID refuses it and the run after that looks it up.
  *
  * <p>Entity attributes policy: an entity's stored attributes are those of the first instance
  * recorded in it; later instances fill attributes it lacks. A new study refreshes its patient's
@@ -46,8 +48,21 @@ final class IndexWriter {
 
         private static final long serialVersionUID = 1L;
 
+        private final boolean pause;
+
+        /** A lost race: run again after a short pause. */
         Retry(String reason) {
+            this(reason, true);
+        }
+
+        /** @param pause false when the winner has committed already, so running again at once finds its rows */
+        Retry(String reason, boolean pause) {
             super(reason, null, false, false);
+            this.pause = pause;
+        }
+
+        boolean pause() {
+            return pause;
         }
     }
 
@@ -80,12 +95,25 @@ final class IndexWriter {
     private record SeriesRow(long pk, long studyPk, DataSet attrs, int numInstances) {
     }
 
+    /** An existing study with its patient, and the series (of whichever study) with a Series Instance UID. */
+    private record StudyAndSeries(StudyRow study, PatientRow patient, SeriesRow series) {
+    }
+
     // ---------------------------------------------------------------- record
 
-    RecordOutcome record(Connection c, NewInstance n, boolean replace) throws SQLException, IndexException {
+    /**
+     * Records an instance.
+     *
+     * @param mayExist false to skip looking the instance up first when not replacing: the archive has just
+     *                 looked, so it is almost always new, and if it is not its insert violates the unique SOP
+     *                 Instance UID and the transaction is run again with {@code mayExist} (no pause: the
+     *                 conflicting row is committed by then)
+     */
+    RecordOutcome record(Connection c, NewInstance n, boolean replace, boolean mayExist) throws SQLException, IndexException {
         InstanceRecord rec = n.record;
         Instant now = Instant.now();
-        Optional<InstanceRow> existing = findInstance(c, rec.sopInstanceUid());
+        boolean probed = replace || mayExist;
+        Optional<InstanceRow> existing = probed ? findInstance(c, rec.sopInstanceUid()) : Optional.empty();
         if (existing.isPresent() && !replace) {
             throw new DuplicateInstanceException(existing.get().record());
         }
@@ -97,8 +125,10 @@ final class IndexWriter {
             locked.add(targetPatient);
         }
         existing.ifPresent(e -> locked.add(e.patientPk()));
+        // without a replaced instance the locked patient is the one the instance is added to: its lock counts it too
+        Long counted = existing.isEmpty() ? targetPatient : null;
         for (long pk : locked) {
-            lockPatient(c, pk, now);
+            lockPatient(c, pk, counted != null && pk == counted ? 1 : 0, now);
         }
         InstanceRecord replaced = null;
         if (existing.isPresent()) {
@@ -114,12 +144,16 @@ final class IndexWriter {
             remove(c, old);
         }
 
-        StudyRow study = findStudy(c, rec.studyInstanceUid());
+        StudyAndSeries found = findStudyAndSeries(c, rec.studyInstanceUid(), rec.seriesInstanceUid());
+        StudyRow study = found != null ? found.study() : null;
         boolean newStudy = study == null;
         PatientRow patient;
         if (newStudy) {
             patient = findPatient(c, n.patientIdentity);
             if (patient == null) {
+                if (counted != null) {
+                    throw new Retry("study removed meanwhile");
+                }
                 patient = insertPatient(c, n.patient, n.patientIdentity, now);
             } else if (!locked.contains(patient.pk())) {
                 throw new Retry("patient appeared");
@@ -131,7 +165,7 @@ final class IndexWriter {
             if (!locked.contains(study.patientPk())) {
                 throw new Retry("study appeared or moved");
             }
-            patient = readPatient(c, study.patientPk());
+            patient = found.patient();
             if (!n.patientIdentity.equals(Columns.patientIdentity(patient.attrs()))) {
                 LOG.warn("Study {} is recorded under another patient identity than instance {} names; kept under the study's patient",
                         rec.studyInstanceUid(), rec.sopInstanceUid());
@@ -142,24 +176,32 @@ final class IndexWriter {
             }
         }
 
-        SeriesRow series = findSeries(c, rec.seriesInstanceUid());
+        SeriesRow series = newStudy ? findSeries(c, rec.seriesInstanceUid()) : found.series();
         boolean newSeries = series == null;
         if (newSeries) {
             series = insertSeries(c, study.pk(), n.series, now);
         } else if (series.studyPk() != study.pk()) {
+            if (!probed) {
+                // if the instance is recorded already, the caller hears that instead
+                throw new Retry("series of another study", false);
+            }
             throw new IndexException("Series " + rec.seriesInstanceUid() + " belongs to another study than "
                     + rec.studyInstanceUid() + "; instance " + rec.sopInstanceUid() + " refused");
         }
 
         insertInstance(c, series.pk(), n);
 
-        // counters and derived attributes, top down
-        try (PreparedStatement ps = c.prepareStatement("UPDATE patient SET num_studies = num_studies + ?,"
-                + " num_series = num_series + ?, num_instances = num_instances + 1 WHERE pk = ?")) {
-            ps.setInt(1, newStudy ? 1 : 0);
-            ps.setInt(2, newSeries ? 1 : 0);
-            ps.setLong(3, patient.pk());
-            ps.executeUpdate();
+        // counters and derived attributes, top down; the patient's instance counter unless its lock counted it
+        int addInstances = counted != null ? 0 : 1;
+        if (newStudy || newSeries || addInstances != 0) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE patient SET num_studies = num_studies + ?,"
+                    + " num_series = num_series + ?, num_instances = num_instances + ? WHERE pk = ?")) {
+                ps.setInt(1, newStudy ? 1 : 0);
+                ps.setInt(2, newSeries ? 1 : 0);
+                ps.setInt(3, addInstances);
+                ps.setLong(4, patient.pk());
+                ps.executeUpdate();
+            }
         }
         DataSet seriesAttrs = newSeries ? null : EntityAttributes.fillGaps(series.attrs(), n.series);
         DataSet seriesNow = seriesAttrs != null ? seriesAttrs : series.attrs();
@@ -211,7 +253,7 @@ final class IndexWriter {
         if (found.isEmpty()) {
             return Optional.empty();
         }
-        lockPatient(c, found.get().patientPk(), Instant.now());
+        lockPatient(c, found.get().patientPk(), 0, Instant.now());
         InstanceRow row = findInstance(c, sopInstanceUid).orElseThrow(() -> new Retry("instance vanished"));
         if (row.patientPk() != found.get().patientPk()) {
             throw new Retry("instance moved");
@@ -305,10 +347,13 @@ final class IndexWriter {
         }
     }
 
-    private static void lockPatient(Connection c, long pk, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE patient SET updated = ? WHERE pk = ?")) {
+    /** Locks a patient's row (the first write of the transaction, see the class comment), adding instances to its counter. */
+    private static void lockPatient(Connection c, long pk, int addInstances, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE patient SET updated = ?, num_instances = num_instances + ?"
+                + " WHERE pk = ?")) {
             ps.setTimestamp(1, Timestamp.from(now), utc());
-            ps.setLong(2, pk);
+            ps.setInt(2, addInstances);
+            ps.setLong(3, pk);
             if (ps.executeUpdate() == 0) {
                 throw new Retry("patient removed meanwhile");
             }
@@ -332,6 +377,37 @@ final class IndexWriter {
                     throw new Retry("patient removed meanwhile");
                 }
                 return new PatientRow(rs.getLong(1), EntityAttributes.decode(rs.getBytes(2)));
+            }
+        }
+    }
+
+    /**
+     * The study with this Study Instance UID and its patient, with the series with this Series Instance UID
+     * (null if there is none, whatever study it belongs to); null if there is no such study. One statement for
+     * the three rows an instance of a known study needs (the usual case); Derby is told to probe the unique
+     * indexes (it would otherwise cost the plan by table sizes, which start at zero).
+     */
+    private static StudyAndSeries findStudyAndSeries(Connection c, String studyUid, String seriesUid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT s.pk, s.patient_fk, s.attrs, s.modalities, s.sop_classes,"
+                + " s.num_instances, p.attrs, r.pk, r.study_fk, r.attrs, r.num_instances"
+                + " FROM --DERBY-PROPERTIES joinOrder=FIXED\n"
+                + " study s --DERBY-PROPERTIES constraint=STUDY_UID_UK\n"
+                + " JOIN patient p ON p.pk = s.patient_fk"
+                + " LEFT JOIN series r --DERBY-PROPERTIES constraint=SERIES_UID_UK\n"
+                + " ON r.series_uid = ? WHERE s.study_uid = ?")) {
+            ps.setString(1, seriesUid);
+            ps.setString(2, studyUid);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                StudyRow study = new StudyRow(rs.getLong(1), rs.getLong(2), EntityAttributes.decode(rs.getBytes(3)),
+                        rs.getString(4), rs.getString(5), rs.getInt(6));
+                PatientRow patient = new PatientRow(study.patientPk(), EntityAttributes.decode(rs.getBytes(7)));
+                long seriesPk = rs.getLong(8);
+                SeriesRow series = rs.wasNull() ? null
+                        : new SeriesRow(seriesPk, rs.getLong(9), EntityAttributes.decode(rs.getBytes(10)), rs.getInt(11));
+                return new StudyAndSeries(study, patient, series);
             }
         }
     }
@@ -500,7 +576,7 @@ final class IndexWriter {
             ps.executeUpdate();
         } catch (SQLException e) {
             if (dialect.isUniqueViolation(e)) {
-                throw new Retry("instance recorded concurrently");
+                throw new Retry("instance recorded already", false);
             }
             throw e;
         }

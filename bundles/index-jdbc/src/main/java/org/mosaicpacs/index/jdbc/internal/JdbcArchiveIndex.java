@@ -78,7 +78,8 @@ final class JdbcArchiveIndex implements ArchiveIndex {
         Objects.requireNonNull(transferSyntaxUid, "transferSyntaxUid");
         Objects.requireNonNull(received, "received");
         NewInstance instance = NewInstance.of(header, object, transferSyntaxUid, received);
-        return write("record " + instance.record.sopInstanceUid(), c -> writer.record(c, instance, replaceExisting));
+        return write("record " + instance.record.sopInstanceUid(),
+                (c, attempt) -> writer.record(c, instance, replaceExisting, attempt > 1));
     }
 
     @Override
@@ -166,11 +167,12 @@ final class JdbcArchiveIndex implements ArchiveIndex {
     @Override
     public Optional<InstanceRecord> removeInstance(String sopInstanceUid) throws IndexException {
         Objects.requireNonNull(sopInstanceUid, "sopInstanceUid");
-        return write("remove " + sopInstanceUid, c -> writer.remove(c, sopInstanceUid));
+        return write("remove " + sopInstanceUid, (c, attempt) -> writer.remove(c, sopInstanceUid));
     }
 
     private interface Work<T> {
-        T run(Connection c) throws SQLException, IndexException;
+        /** @param attempt 1 for the first run of the transaction */
+        T run(Connection c, int attempt) throws SQLException, IndexException;
     }
 
     /** Runs a write transaction, again after a lost race or deadlock, with a short random pause. */
@@ -181,11 +183,14 @@ final class JdbcArchiveIndex implements ArchiveIndex {
                 c.setAutoCommit(false);
                 c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
                 try {
-                    T result = work.run(c);
+                    T result = work.run(c, attempt);
                     c.commit();
                     return result;
                 } catch (IndexWriter.Retry e) {
                     c.rollback();
+                    if (!e.pause()) {
+                        continue;
+                    }
                 } catch (SQLException | IndexException | RuntimeException e) {
                     c.rollback();
                     throw e;

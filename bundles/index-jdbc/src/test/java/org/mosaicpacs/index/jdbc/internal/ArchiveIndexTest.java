@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -226,6 +227,49 @@ class ArchiveIndexTest {
         assertThat(study.getString(Tag.NumberOfPatientRelatedSeries)).isEqualTo("7");
         assertThat(study.getString(Tag.NumberOfPatientRelatedInstances)).isEqualTo(Integer.toString(8 * perWriter));
         assertThat(index.findInstances("6.1", null)).hasSize(4 * perWriter);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void writersStoringTheSameInstancesRecordEachOnce(TestDatabase db) throws Exception {
+        // a new instance is inserted without looking it up first: the losers must still see a duplicate
+        JdbcArchiveIndex index = indexes.get(db);
+        int perWriter = 30;
+        AtomicInteger recorded = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                futures.add(pool.submit(() -> {
+                    for (int k = 0; k < perWriter; k++) {
+                        try {
+                            record(index, instance("P11", "Twice^Sent", "11.1", "11.1.1", "11.1.1." + k, "CT", Headers.CT));
+                            recorded.incrementAndGet();
+                        } catch (DuplicateInstanceException e) {
+                            assertThat(e.existing().sopInstanceUid()).isEqualTo("11.1.1." + k);
+                            refused.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(recorded).hasValue(perWriter);
+        assertThat(refused).hasValue(3 * perWriter);
+        DataSet study = all(index, studyQuery(keys("StudyInstanceUID=11.1", "NumberOfStudyRelatedSeries=",
+                "NumberOfStudyRelatedInstances=", "NumberOfPatientRelatedStudies=", "NumberOfPatientRelatedSeries=",
+                "NumberOfPatientRelatedInstances="))).get(0);
+        assertThat(study.getString(Tag.NumberOfStudyRelatedSeries)).isEqualTo("1");
+        assertThat(study.getString(Tag.NumberOfStudyRelatedInstances)).isEqualTo(Integer.toString(perWriter));
+        assertThat(study.getString(Tag.NumberOfPatientRelatedStudies)).isEqualTo("1");
+        assertThat(study.getString(Tag.NumberOfPatientRelatedSeries)).isEqualTo("1");
+        assertThat(study.getString(Tag.NumberOfPatientRelatedInstances)).isEqualTo(Integer.toString(perWriter));
     }
 
     @ParameterizedTest
