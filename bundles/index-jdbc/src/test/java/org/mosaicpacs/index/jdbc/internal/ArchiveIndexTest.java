@@ -38,6 +38,7 @@ import org.mosaicpacs.dicom.SpecificCharacterSet;
 import org.mosaicpacs.dicom.Tag;
 import org.mosaicpacs.dicom.UID;
 import org.mosaicpacs.dicom.VR;
+import org.mosaicpacs.testing.TestDatabase;
 
 import com.zaxxer.hikari.HikariDataSource;
 

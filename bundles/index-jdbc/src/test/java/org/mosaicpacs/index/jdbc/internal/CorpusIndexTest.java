@@ -40,6 +40,7 @@ import org.mosaicpacs.dicom.VR;
 import org.mosaicpacs.dicom.io.DicomReader;
 import org.mosaicpacs.dicom.io.StopCondition;
 import org.mosaicpacs.testing.TestData;
+import org.mosaicpacs.testing.TestDatabase;
 import org.mosaicpacs.testing.TestEnvironment;
 import org.mosaicpacs.testing.Tools;
 

@@ -32,6 +32,7 @@ import org.mosaicpacs.dicom.DataSet;
 import org.mosaicpacs.dicom.ElementDictionary;
 import org.mosaicpacs.dicom.Tag;
 import org.mosaicpacs.dicom.VR;
+import org.mosaicpacs.testing.TestDatabase;
 
 import com.zaxxer.hikari.HikariDataSource;
 
@@ -68,7 +69,7 @@ class IndexBenchmarkTest {
         // -Dmosaic.bench.reuse=true times the queries again on the Derby database of the last run
         boolean reuse = db == TestDatabase.DERBY && Boolean.getBoolean("mosaic.bench.reuse")
                 && TestDatabase.derbyExists("index_bench");
-        try (HikariDataSource ds = db.open("index_bench", !reuse)) {
+        try (HikariDataSource ds = db.open("index_bench", !reuse, TestDatabase.DEFAULT_POOL_SIZE)) {
             JdbcArchiveIndex index = new JdbcArchiveIndex(ds, new IndexSettings(1000, false, true));
             if (reuse) {
                 line(report, "%s: the %,d studies of the last run (derby.storage.pageCacheSize=%s)", db, studies,

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.mosaicpacs.support.jdbc.SchemaMigrations.Database;
+import org.mosaicpacs.testing.TestDatabase;
 
 import com.zaxxer.hikari.HikariDataSource;
 

@@ -16,6 +16,7 @@ import org.mosaicpacs.dicom.Tag;
 import org.mosaicpacs.dicom.VR;
 import org.mosaicpacs.dicom.io.DicomReader;
 import org.mosaicpacs.dicom.io.StopCondition;
+import org.mosaicpacs.testing.TestDatabase;
 
 import com.zaxxer.hikari.HikariDataSource;
 
@@ -60,7 +61,7 @@ class RecordCostBenchmarkTest {
             return;
         }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        try (HikariDataSource ds = db.open("record_cost", true)) {
+        try (HikariDataSource ds = db.create("record_cost")) {
             JdbcArchiveIndex index = new JdbcArchiveIndex(ds, new IndexSettings(1000, false, true));
             for (int s = 0; s < WARM_UP_SERIES; s++) {
                 series(index, s);
