@@ -11,7 +11,8 @@
 # Env: SHARED_BENCH (/work/shared/bench), DIST_TGZ (the assembly's tar.gz), WORK (/tmp/mosaic-server-bench),
 #      PORT_BASE (21000), RUNS (3), BLOCKS (cstore,tmpfs,cpu,fsync,syncs,query), CORPORA (ct,tiny),
 #      TINY_PATIENTS (150: x2 studies x10 = 3000 instances), TMPFS_CORPORA (ct,tiny), TMPFS_PAR (1,4),
-#      SKIP_UNPACK (0; 1 reuses $WORK/mosaic), MAX_SECONDS (per shared script, 600)
+#      SKIP_UNPACK (0; 1 reuses $WORK/mosaic), MAX_SECONDS (per shared script, 600),
+#      WARM_SERIES (20 series of 100 CT sent, untimed, after every reset)
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
@@ -72,7 +73,10 @@ mk() {  # dir args...
 }
 mk "$WORK/corpus-ct" --profile ct --patients 10 --studies-per-patient 1 --instances-per-series 100
 mk "$WORK/corpus-tiny" --profile tiny --patients "$TINY_PATIENTS" --studies-per-patient 2 --instances-per-series 10
-mk "$WARM_CORPUS" --profile ct --patients 1 --studies-per-patient 1 --instances-per-series 50 --id-prefix WARM
+# Warm-up before every timed run (not timed): enough instances for the JVM's JIT to finish compiling the
+# ingest path (about 2000 CT; with 50, a third to a half of Mosaic's CPU in a 1000-instance run was the
+# JIT compiling, see docs/performance.md). Orthanc and storescp get the same.
+mk "$WARM_CORPUS" --profile ct --patients "${WARM_SERIES:-20}" --studies-per-patient 1 --instances-per-series 100 --id-prefix WARM
 
 # ------------------------------------------------------------------ servers
 "$SHARED_BENCH/storescp-ctl.sh" start write || exit 1
