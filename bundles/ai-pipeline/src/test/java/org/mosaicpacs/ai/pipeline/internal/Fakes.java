@@ -2,22 +2,16 @@ package org.mosaicpacs.ai.pipeline.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
 
-import javax.sql.DataSource;
 
-import org.apache.derby.jdbc.EmbeddedDataSource;
 import org.mosaicpacs.api.archive.Archive;
 import org.mosaicpacs.api.archive.ArchiveException;
 import org.mosaicpacs.api.archive.StoreRequest;
@@ -35,47 +29,11 @@ import org.mosaicpacs.dicom.Tag;
 import org.mosaicpacs.dicom.VR;
 import org.mosaicpacs.dicom.io.DicomReader;
 import org.mosaicpacs.dicom.io.ReadOptions;
-import org.mosaicpacs.testing.PostgresServer;
-import org.postgresql.ds.PGSimpleDataSource;
 
-/** Test doubles: an index and an archive in memory, and the two databases the queue runs on. */
+/** Test doubles: an index and an archive in memory. */
 final class Fakes {
 
     private Fakes() {
-    }
-
-    enum Database {
-        DERBY, POSTGRESQL;
-
-        static {
-            System.setProperty("derby.stream.error.file", Path.of("target", "derby.log").toAbsolutePath().toString());
-        }
-
-        DataSource create(String name) throws IOException {
-            return switch (this) {
-                case DERBY -> {
-                    Path dir = Path.of("target", "derby", name).toAbsolutePath();
-                    if (Files.exists(dir)) {
-                        try (Stream<Path> paths = Files.walk(dir)) {
-                            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                                Files.delete(p);
-                            }
-                        }
-                    }
-                    EmbeddedDataSource ds = new EmbeddedDataSource();
-                    ds.setDatabaseName(dir.toString());
-                    ds.setCreateDatabase("create");
-                    yield ds;
-                }
-                case POSTGRESQL -> {
-                    PostgresServer server = PostgresServer.shared();
-                    PGSimpleDataSource ds = new PGSimpleDataSource();
-                    ds.setUrl(server.createDatabase(name));
-                    ds.setUser(server.user());
-                    yield ds;
-                }
-            };
-        }
     }
 
     /** One indexed instance with the series attributes rules look at. */

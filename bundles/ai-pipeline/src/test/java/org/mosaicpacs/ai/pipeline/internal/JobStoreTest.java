@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.mosaicpacs.testing.TestDatabase;
 
 /** The queue's SQL on Derby and PostgreSQL: migration, de-duplication, claiming, leases, retries. */
 class JobStoreTest {
@@ -20,9 +21,9 @@ class JobStoreTest {
     private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
 
     @ParameterizedTest
-    @EnumSource(Fakes.Database.class)
-    void queueClaimLeaseAndFinish(Fakes.Database db) throws Exception {
-        DataSource ds = db.create("jobstore_" + db.name().toLowerCase());
+    @EnumSource(TestDatabase.class)
+    void queueClaimLeaseAndFinish(TestDatabase db) throws Exception {
+        DataSource ds = db.unpooled("jobstore_" + db.name().toLowerCase(), true);
         JobStore store = new JobStore(ds);
         store.migrate();
         store.migrate(); // idempotent: a second node or a restart finds nothing to do
@@ -77,9 +78,9 @@ class JobStoreTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Fakes.Database.class)
-    void aLastAttemptWhoseNodeDiedFailsAndAStoppingNodeGivesItsJobsBack(Fakes.Database db) throws Exception {
-        JobStore store = new JobStore(db.create("jobstore_lease_" + db.name().toLowerCase()));
+    @EnumSource(TestDatabase.class)
+    void aLastAttemptWhoseNodeDiedFailsAndAStoppingNodeGivesItsJobsBack(TestDatabase db) throws Exception {
+        JobStore store = new JobStore(db.unpooled("jobstore_lease_" + db.name().toLowerCase(), true));
         store.migrate();
         long lost = store.insert("seg", "default", "1.2.4", "k", List.of("a"), Map.of(), null, 1, T0).orElseThrow();
         long kept = store.insert("seg", "default", "1.2.5", "k", List.of("b"), Map.of(), null, 1, T0).orElseThrow();

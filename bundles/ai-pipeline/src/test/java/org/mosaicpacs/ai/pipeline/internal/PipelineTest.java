@@ -26,6 +26,7 @@ import org.mosaicpacs.dicom.Tag;
 import org.mosaicpacs.dicom.UID;
 import org.mosaicpacs.dicom.UidGenerator;
 import org.mosaicpacs.dicom.VR;
+import org.mosaicpacs.testing.TestDatabase;
 import org.osgi.service.event.Event;
 
 /** The pipeline end to end on Derby with an in-memory index and archive and scripted connectors. */
@@ -43,7 +44,7 @@ class PipelineTest {
 
     @BeforeEach
     void setUp(TestInfo info) throws Exception {
-        store = new JobStore(Fakes.Database.DERBY.create("pipeline_" + info.getTestMethod().orElseThrow().getName()));
+        store = new JobStore(TestDatabase.DERBY.unpooled("pipeline_" + info.getTestMethod().orElseThrow().getName(), true));
         store.migrate();
         for (int i = 1; i <= 3; i++) {
             index.add(STUDY, STUDY + ".1", STUDY + ".1." + i, CT, "CT", "CHEST");
