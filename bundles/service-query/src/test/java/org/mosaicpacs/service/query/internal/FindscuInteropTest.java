@@ -23,6 +23,7 @@ import org.mosaicpacs.dicom.net.DicomServer;
 import org.mosaicpacs.dicom.net.ServerOptions;
 import org.mosaicpacs.dicom.net.handler.DimseHandler;
 import org.mosaicpacs.dicom.net.handler.DimseHandlerRegistry;
+import org.mosaicpacs.index.jdbc.internal.TestIndex;
 import org.mosaicpacs.testing.TestData;
 import org.mosaicpacs.testing.TestEnvironment;
 import org.mosaicpacs.testing.Tools;

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.mosaicpacs.api.remote.RemoteAe;
+import org.mosaicpacs.index.jdbc.internal.TestIndex;
 import org.mosaicpacs.testing.TestData;
 import org.mosaicpacs.testing.Tools;
 

@@ -36,6 +36,7 @@ import org.mosaicpacs.dicom.net.ServerOptions;
 import org.mosaicpacs.dicom.net.Status;
 import org.mosaicpacs.dicom.net.handler.DimseHandler;
 import org.mosaicpacs.dicom.net.handler.DimseHandlerRegistry;
+import org.mosaicpacs.index.jdbc.internal.TestIndex;
 import org.mosaicpacs.testing.TestData;
 
 /**

@@ -1,4 +1,4 @@
-package org.mosaicpacs.service.retrieve.internal;
+package org.mosaicpacs.index.jdbc.internal;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,15 +15,15 @@ import org.mosaicpacs.dicom.DataSet;
 import org.mosaicpacs.dicom.Tag;
 import org.mosaicpacs.dicom.io.DicomReader;
 import org.mosaicpacs.dicom.io.StopCondition;
-import org.mosaicpacs.index.jdbc.internal.JdbcArchiveIndexComponent;
 import org.mosaicpacs.testing.ComponentConfig;
 import org.mosaicpacs.testing.TestDatabase;
 
 /**
- * The real index (index-jdbc's component on embedded Derby under target/derby) holding the files
- * given: what the retrieve SCP resolves identifiers with in these tests, as it does in the distribution.
+ * The real index (this bundle's component on embedded Derby under target/derby) holding the files
+ * given: what the query and retrieve SCPs' tests run against, as they do in the distribution.
+ * Shipped to those modules in this module's test-jar.
  */
-final class TestIndex {
+public final class TestIndex {
 
     static {
         // a test database need not survive a power cut: no sync at each commit
@@ -41,7 +41,7 @@ final class TestIndex {
      *                 the others keep their defaults
      * @return the index and the files it holds
      */
-    static Loaded create(String name, List<Path> files, Map<String, Object> settings) throws Exception {
+    public static Loaded create(String name, List<Path> files, Map<String, Object> settings) throws Exception {
         ArchiveIndex index = new JdbcArchiveIndexComponent(TestDatabase.DERBY.unpooled(name, true),
                 ComponentConfig.of(JdbcArchiveIndexComponent.Config.class, settings));
         List<Path> recorded = new ArrayList<>();
@@ -65,6 +65,7 @@ final class TestIndex {
         return new Loaded(index, recorded);
     }
 
-    record Loaded(ArchiveIndex index, List<Path> files) {
+    /** The index and the files it holds. */
+    public record Loaded(ArchiveIndex index, List<Path> files) {
     }
 }
