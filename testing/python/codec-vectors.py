@@ -108,6 +108,13 @@ def image_row(ds):
             str(int(ds.get("PlanarConfiguration", 0)))]
 
 
+
+def write_frames(folder, name_format, frames):
+    """Writes each frame's bytes to folder/(name_format % index)."""
+    for i, f in enumerate(frames):
+        with open(os.path.join(folder, name_format % i), "wb") as out:
+            out.write(f)
+
 def extract(args):
     os.makedirs(args.out, exist_ok=True)
     rows = []
@@ -135,16 +142,12 @@ def extract(args):
             except Exception as e:
                 notes.append("pydicom cannot split the frames: %s" % e)
                 frames = []
-            for i, f in enumerate(frames):
-                with open(os.path.join(folder, "frame-%d.bin" % i), "wb") as out:
-                    out.write(f)
+            write_frames(folder, "frame-%d.bin", frames)
             with tempfile.TemporaryDirectory() as work:
                 for tool in args.tool:
                     try:
                         _, decoded = decode_with(tool, path, work)
-                        for i, f in enumerate(decoded):
-                            with open(os.path.join(folder, "%s-%d.raw" % (tool, i)), "wb") as out:
-                                out.write(f)
+                        write_frames(folder, tool + "-%d.raw", decoded)
                         refs.append(tool)
                     except Exception as e:
                         notes.append(str(e).replace("\t", " ").replace("\n", " "))
@@ -152,9 +155,7 @@ def extract(args):
         elif ts in NATIVE:
             kind = "native"
             try:
-                for i, f in enumerate(native_frames(ds)):
-                    with open(os.path.join(folder, "frame-%d.bin" % i), "wb") as out:
-                        out.write(f)
+                write_frames(folder, "frame-%d.bin", native_frames(ds))
             except Exception as e:
                 notes.append(str(e))
                 n = 0
@@ -197,9 +198,7 @@ def roundtrip(args):
             for tool in args.tool:
                 try:
                     _, decoded = decode_with(tool, wrapped, work)
-                    for i, f in enumerate(decoded):
-                        with open(os.path.join(folder, "%s-%d.raw" % (tool, i)), "wb") as out:
-                            out.write(f)
+                    write_frames(folder, tool + "-%d.raw", decoded)
                     results.append([fid, tool, "ok", ""])
                 except Exception as e:
                     results.append([fid, tool, "fail", str(e).replace("\t", " ").replace("\n", " ")])

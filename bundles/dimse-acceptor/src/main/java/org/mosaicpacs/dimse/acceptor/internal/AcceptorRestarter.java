@@ -55,14 +55,9 @@ public final class AcceptorRestarter {
 
     @Deactivate
     void deactivate() {
+        // An acceptor disabled at this moment needs nothing: this component goes only with its bundle
+        // (or SCR), and SCR enables a bundle's components afresh when it starts.
         timer.shutdownNow();
-        synchronized (this) {
-            if (disabled != null) {
-                // never leave the acceptor disabled behind us
-                scr.enableComponent(disabled);
-                disabled = null;
-            }
-        }
     }
 
     private synchronized void check() {
