@@ -12,7 +12,8 @@
 #      PORT_BASE (21000), RUNS (3), BLOCKS (cstore,tmpfs,cpu,fsync,syncs,query), CORPORA (ct,tiny),
 #      TINY_PATIENTS (150: x2 studies x10 = 3000 instances), TMPFS_CORPORA (ct,tiny), TMPFS_PAR (1,4),
 #      SKIP_UNPACK (0; 1 reuses $WORK/mosaic), MAX_SECONDS (per shared script, 600),
-#      WARM_SERIES (20 series of 100 CT sent, untimed, after every reset)
+#      WARM_SERIES (80 series of 100 CT sent, untimed, after every reset), SETTLE_SECONDS (65: wait
+#      after each wipe, see servers.sh)
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
@@ -32,7 +33,7 @@ export MOSAIC_DICOM_PORT=$((PORT_BASE + 112)) MOSAIC_HTTP_PORT=$((PORT_BASE + 18
 export ORTHANC_DICOM_PORT=$((PORT_BASE + 242)) ORTHANC_HTTP_PORT=$((PORT_BASE + 42))
 export SCP_PORT=$((PORT_BASE + 113)) SCP_AET=STORESCP SCP_BASE=$WORK/storescp
 export TMPFS_DIR=${TMPFS_DIR:-/dev/shm/mosaic-server-bench}
-export WARM_CORPUS=$WORK/corpus-warm
+export WARM_CORPUS=$WORK/corpus-warm-${WARM_SERIES:-80}
 export OUTDIR=$RES
 SRV=$HERE/servers.sh
 PY=/usr/bin/python3
@@ -74,9 +75,10 @@ mk() {  # dir args...
 mk "$WORK/corpus-ct" --profile ct --patients 10 --studies-per-patient 1 --instances-per-series 100
 mk "$WORK/corpus-tiny" --profile tiny --patients "$TINY_PATIENTS" --studies-per-patient 2 --instances-per-series 10
 # Warm-up before every timed run (not timed): enough instances for the JVM's JIT to finish compiling the
-# ingest path (about 2000 CT; with 50, a third to a half of Mosaic's CPU in a 1000-instance run was the
-# JIT compiling, see docs/performance.md). Orthanc and storescp get the same.
-mk "$WARM_CORPUS" --profile ct --patients "${WARM_SERIES:-20}" --studies-per-patient 1 --instances-per-series 100 --id-prefix WARM
+# ingest path. With 50, a third to a half of Mosaic's CPU in a 1000-instance run was the JIT compiling;
+# after 2000 it still compiled and deoptimized at a quarter of the CPU; after 8000 (half of them over
+# four associations) it has about settled (docs/performance.md). Orthanc and storescp get the same.
+mk "$WARM_CORPUS" --profile ct --patients "${WARM_SERIES:-80}" --studies-per-patient 1 --instances-per-series 100 --id-prefix WARM
 
 # ------------------------------------------------------------------ servers
 "$SHARED_BENCH/storescp-ctl.sh" start write || exit 1
@@ -89,7 +91,7 @@ echo "# orthanc $(curl -s "http://127.0.0.1:$ORTHANC_HTTP_PORT/system" | $PY -c 
 target() {
   case $1 in
     storescp) PORT=$SCP_PORT AET=$SCP_AET DICOMWEB=http://127.0.0.1:1/none
-      PRE="$SHARED_BENCH/storescp-ctl.sh wipe"; POST="$SHARED_BENCH/storescp-ctl.sh count" ;;
+      PRE="$SHARED_BENCH/storescp-ctl.sh wipe && $SRV settle"; POST="$SHARED_BENCH/storescp-ctl.sh count" ;;
     orthanc) PORT=$ORTHANC_DICOM_PORT AET=ORTHANC DICOMWEB=http://127.0.0.1:$ORTHANC_HTTP_PORT/dicom-web
       PRE="$SRV orthanc reset"; POST="$SRV orthanc count" ;;
     mosaic|mosaic-tmpfs) PORT=$MOSAIC_DICOM_PORT AET=MOSAIC DICOMWEB=http://127.0.0.1:$MOSAIC_HTTP_PORT/dicom-web

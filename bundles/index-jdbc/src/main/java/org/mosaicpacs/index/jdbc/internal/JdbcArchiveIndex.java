@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,17 +30,21 @@ import org.mosaicpacs.support.jdbc.SchemaMigrations.Migration;
  * DS component {@link JdbcArchiveIndexComponent} and the tests construct it.
  *
  * <p>Every write is one READ COMMITTED transaction, run again when it loses a race or a deadlock
- * (see {@link IndexWriter}). Queries read through a cursor that streams matches.
+ * (see {@link IndexWriter}); new instances of one study that arrive together share one
+ * ({@link GroupCommit}). Queries read through a cursor that streams matches.
  */
 final class JdbcArchiveIndex implements ArchiveIndex {
 
     private static final int MAX_ATTEMPTS = 20;
+    /** Recordings of one study committed together at most (group commit). */
+    private static final int MAX_BATCH = 32;
 
     private final DataSource dataSource;
     private final IndexSettings settings;
     private final Dialect dialect;
     private final IndexWriter writer;
     private final QueryPlanner planner;
+    private final GroupCommit<NewInstance, RecordOutcome> studyCommits = new GroupCommit<>(MAX_BATCH, this::recordBatch);
 
     /** The index tables and their versions: scripts in {@code sql/<database>/V<n>.sql} beside this class. */
     static final SchemaMigrations SCHEMA = new SchemaMigrations("index tables", "index_schema_version",
@@ -78,8 +83,79 @@ final class JdbcArchiveIndex implements ArchiveIndex {
         Objects.requireNonNull(transferSyntaxUid, "transferSyntaxUid");
         Objects.requireNonNull(received, "received");
         NewInstance instance = NewInstance.of(header, object, transferSyntaxUid, received);
+        if (replaceExisting) {
+            // may lock a second patient (the replaced instance's): never batched, see GroupCommit
+            return recordAlone(instance, true);
+        }
+        return studyCommits.submit(instance.record.studyInstanceUid(), instance);
+    }
+
+    private RecordOutcome recordAlone(NewInstance instance, boolean replaceExisting) throws IndexException {
         return write("record " + instance.record.sopInstanceUid(),
                 (c, attempt) -> writer.record(c, instance, replaceExisting, attempt > 1));
+    }
+
+    /**
+     * Records new instances of one study in one transaction, each under a savepoint: one that
+     * fails there (a duplicate, a lost race) is undone alone and recorded afterwards in its own
+     * transaction, which retries and reports as usual. If the shared transaction fails, nothing of
+     * it is kept and every instance is recorded alone.
+     */
+    private void recordBatch(List<GroupCommit.Request<NewInstance, RecordOutcome>> batch) {
+        List<GroupCommit.Request<NewInstance, RecordOutcome>> alone = new ArrayList<>();
+        if (batch.size() == 1) {
+            alone.add(batch.get(0));
+        } else {
+            List<RecordOutcome> outcomes = new ArrayList<>();
+            List<GroupCommit.Request<NewInstance, RecordOutcome>> recorded = new ArrayList<>();
+            boolean committed = false;
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                try {
+                    for (GroupCommit.Request<NewInstance, RecordOutcome> r : batch) {
+                        Savepoint savepoint = c.setSavepoint();
+                        try {
+                            outcomes.add(writer.record(c, r.work, false, false));
+                            recorded.add(r);
+                        } catch (SQLException | IndexException | RuntimeException e) {
+                            c.rollback(savepoint);
+                            alone.add(r);
+                        }
+                    }
+                    c.commit();
+                    committed = true;
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (!committed) {
+                    // nothing of the batch was kept: each on its own, with the usual retries
+                    recorded.clear();
+                    alone.clear();
+                    alone.addAll(batch);
+                }
+                // else only closing the connection failed: the pool replaces it
+            }
+            for (int i = 0; i < recorded.size(); i++) {
+                recorded.get(i).succeed(outcomes.get(i));
+            }
+        }
+        for (GroupCommit.Request<NewInstance, RecordOutcome> r : alone) {
+            try {
+                r.succeed(recordAlone(r.work, false));
+            } catch (IndexException e) {
+                r.fail(e);
+            } catch (RuntimeException e) {
+                r.fail(e);
+            }
+        }
+    }
+
+    /** Group commits since start: batches, and the recordings they held. */
+    long[] groupCommitCounts() {
+        return studyCommits.counts();
     }
 
     @Override

@@ -347,6 +347,43 @@ class ArchiveIndexTest {
 
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
+    void concurrentRecordingsOfOneStudyShareCommitsAndCountRight(TestDatabase db) throws Exception {
+        // four associations sending one study: the recordings queue for its patient and commit in groups
+        JdbcArchiveIndex index = indexes.get(db);
+        long[] before = index.groupCommitCounts();
+        int perWriter = 50;
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int writer = w;
+                futures.add(pool.submit(() -> {
+                    for (int k = 0; k < perWriter; k++) {
+                        String series = "21.1." + (k % 2 + 1);
+                        record(index, instance("P21", "Group^Gina", "21.1", series, series + "." + writer + "." + k, "CT", Headers.CT));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        long[] after = index.groupCommitCounts();
+        assertThat(after[1] - before[1]).isEqualTo(4 * perWriter);
+        assertThat(after[0] - before[0]).as("some recordings shared a commit").isLessThan(4 * perWriter);
+        DataSet study = all(index, studyQuery(keys("StudyInstanceUID=21.1", "NumberOfStudyRelatedSeries=",
+                "NumberOfStudyRelatedInstances=", "NumberOfPatientRelatedInstances="))).get(0);
+        assertThat(study.getString(Tag.NumberOfStudyRelatedSeries)).isEqualTo("2");
+        assertThat(study.getString(Tag.NumberOfStudyRelatedInstances)).isEqualTo(String.valueOf(4 * perWriter));
+        assertThat(study.getString(Tag.NumberOfPatientRelatedInstances)).isEqualTo(String.valueOf(4 * perWriter));
+        assertThat(index.findInstances("21.1", "21.1.1")).hasSize(2 * perWriter);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
     void returnsAnyAttributeInAnyCharacterSetAndSequencesByTheirItems(TestDatabase db) throws Exception {
         JdbcArchiveIndex index = indexes.get(db);
         DataSet header = instance("J1", "Yamada^Tarou=山田^太郎=やまだ^たろう", "10.1", "10.1.1", "10.1.1.1", "CT", Headers.CT);
