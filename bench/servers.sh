@@ -2,12 +2,13 @@
 # servers.sh - start, stop, wipe and count the three receivers of run-server-bench.sh, each on its own
 # loopback ports so that the benchmark never collides with a developer's Karaf or Orthanc.
 #
-# Usage: servers.sh mosaic|orthanc start|stop|reset|count|warm
+# Usage: servers.sh mosaic|orthanc start|stop|reset|count|warm, or servers.sh settle
 #   start  start the server and wait until it answers (Mosaic: GET /api/health = 200)
 #   stop   stop it by the PID it recorded (Mosaic: bin/stop, then SIGKILL of karaf.pid after 60 s)
-#   reset  stop, delete every stored object and the index, start again, send the warm-up corpus
+#   reset  stop, delete every stored object and the index, settle, start again, send the warm-up corpus
 #   count  print "received=N" (objects stored, not counting the warm-up corpus)
 #   warm   send $WARM_CORPUS (not timed) so that the JIT and caches are warm before a timed run
+#   settle sync, then wait SETTLE_SECONDS (65) for ext4 to stop scanning freed inodes (see settle())
 # Env (set by run-server-bench.sh): WORK, MOSAIC_HOME, MOSAIC_DICOM_PORT, MOSAIC_HTTP_PORT,
 #   MOSAIC_DATA_TMPFS (1: data/mosaic on a tmpfs folder), TMPFS_DIR, ORTHANC_DICOM_PORT,
 #   ORTHANC_HTTP_PORT, SHARED_BENCH, WARM_CORPUS
@@ -144,5 +145,5 @@ case "${1:-}/${2:-}" in
   orthanc/count) orthanc_count ;;
   orthanc/warm) warm "$ORTHANC_DICOM_PORT" ORTHANC ;;
   settle/) settle ;;
-  *) sed -n '2,14p' "$0"; exit 2 ;;
+  *) sed -n '2,15p' "$0"; exit 2 ;;
 esac
