@@ -146,7 +146,7 @@ class IngestPipelineBenchmarkTest {
     private static byte[] template(Path dir) throws IOException {
         String given = System.getProperty("mosaic.bench.file");
         Path source = given != null ? Path.of(given) : TestData.dicomFilesUnder(TestData.mixedCorpus().resolve("native"))
-                .stream().filter(p -> p.toString().contains("/ST01/")).filter(IngestPipelineBenchmarkTest::isCt)
+                .stream().filter(p -> p.toString().contains("/ST01/")).filter(IngestTest::isCt)
                 .findFirst().orElseThrow();
         DataSet ds;
         try (DicomReader reader = DicomReader.open(source)) {
@@ -158,15 +158,6 @@ class IngestPipelineBenchmarkTest {
         Path file = dir.resolve("template.dcm");
         DicomWriter.writeFile(file, ds, "1.2.840.10008.1.2.1", WriteOptions.defaults());
         return Files.readAllBytes(file);
-    }
-
-    private static boolean isCt(Path p) {
-        try (DicomReader r = DicomReader.open(p)) {
-            return "CT".equals(r.readDataSet(org.mosaicpacs.dicom.io.StopCondition.beforeTag(Tag.PixelData))
-                    .getString(Tag.Modality));
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static String placeholder(String prefix, long n) {

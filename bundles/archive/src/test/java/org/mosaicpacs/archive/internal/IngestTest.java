@@ -328,7 +328,7 @@ class IngestTest {
         throw new IllegalStateException("no " + modality + " in the corpus");
     }
 
-    private static boolean isCt(Path p) {
+    static boolean isCt(Path p) {
         try (DicomReader r = DicomReader.open(p)) {
             DataSet ds = r.readDataSet(org.mosaicpacs.dicom.io.StopCondition.beforeTag(Tag.PixelData));
             return UID.CTImageStorage.equals(ds.getString(Tag.SOPClassUID));

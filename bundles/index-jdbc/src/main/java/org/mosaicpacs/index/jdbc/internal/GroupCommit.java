@@ -33,7 +33,7 @@ final class GroupCommit<T, R> {
     static final class Request<T, R> {
         final T work;
         private final CompletableFuture<Void> wake = new CompletableFuture<>();
-        private boolean lead; // written before wake completes, read after
+        private boolean handedLead; // written before wake completes, read after
         private R result;
         private IndexException failure;
         private RuntimeException error;
@@ -93,18 +93,18 @@ final class GroupCommit<T, R> {
     /** Runs the work, alone or in a batch with others of the same key, and returns its result. */
     R submit(String key, T work) throws IndexException {
         Request<T, R> me = new Request<>(work);
+        boolean leader;
         synchronized (queues) {
             Queue<T, R> queue = queues.computeIfAbsent(key, k -> new Queue<>());
             queue.waiting.add(me);
-            if (!queue.running) {
-                queue.running = true;
-                me.lead = true;
-            }
+            leader = !queue.running;
+            queue.running = true;
         }
-        if (!me.lead) {
+        if (!leader) {
             me.wake.join(); // a batch ran it, or the lead was handed to it
+            leader = me.handedLead;
         }
-        if (me.lead) {
+        if (leader) {
             lead(key);
         }
         return me.outcome();
@@ -135,7 +135,7 @@ final class GroupCommit<T, R> {
                     queues.remove(key);
                 } else {
                     next = queue.waiting.peek();
-                    next.lead = true;
+                    next.handedLead = true;
                 }
             }
             batches.incrementAndGet();

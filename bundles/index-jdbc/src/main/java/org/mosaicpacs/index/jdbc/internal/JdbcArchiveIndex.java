@@ -96,53 +96,40 @@ final class JdbcArchiveIndex implements ArchiveIndex {
     }
 
     /**
-     * Records new instances of one study in one transaction, each under a savepoint: one that
-     * fails there (a duplicate, a lost race) is undone alone and recorded afterwards in its own
-     * transaction, which retries and reports as usual. If the shared transaction fails, nothing of
-     * it is kept and every instance is recorded alone.
+     * Records new instances of one study in one transaction ({@link #write}, with its retries), each
+     * under a savepoint: one that fails there (a duplicate, a lost race) is undone alone and recorded
+     * afterwards in its own transaction, which retries and reports as usual. If the shared
+     * transaction fails, nothing of it is kept and every instance is recorded alone.
      */
     private void recordBatch(List<GroupCommit.Request<NewInstance, RecordOutcome>> batch) {
-        List<GroupCommit.Request<NewInstance, RecordOutcome>> alone = new ArrayList<>();
-        if (batch.size() == 1) {
-            alone.add(batch.get(0));
-        } else {
-            List<RecordOutcome> outcomes = new ArrayList<>();
-            List<GroupCommit.Request<NewInstance, RecordOutcome>> recorded = new ArrayList<>();
-            boolean committed = false;
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(false);
-                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-                try {
+        if (batch.size() > 1) {
+            try {
+                List<RecordOutcome> outcomes = write("record " + batch.size() + " instances of one study", (c, attempt) -> {
+                    List<RecordOutcome> recorded = new ArrayList<>(); // null where the instance is left for later
                     for (GroupCommit.Request<NewInstance, RecordOutcome> r : batch) {
                         Savepoint savepoint = c.setSavepoint();
                         try {
-                            outcomes.add(writer.record(c, r.work, false, false));
-                            recorded.add(r);
+                            recorded.add(writer.record(c, r.work, false, false));
                         } catch (SQLException | IndexException | RuntimeException e) {
                             c.rollback(savepoint);
-                            alone.add(r);
+                            recorded.add(null);
                         }
                     }
-                    c.commit();
-                    committed = true;
-                } catch (SQLException | RuntimeException e) {
-                    c.rollback();
-                    throw e;
+                    return recorded;
+                });
+                for (int i = 0; i < batch.size(); i++) {
+                    if (outcomes.get(i) != null) {
+                        batch.get(i).succeed(outcomes.get(i));
+                    }
                 }
-            } catch (SQLException | RuntimeException e) {
-                if (!committed) {
-                    // nothing of the batch was kept: each on its own, with the usual retries
-                    recorded.clear();
-                    alone.clear();
-                    alone.addAll(batch);
-                }
-                // else only closing the connection failed: the pool replaces it
-            }
-            for (int i = 0; i < recorded.size(); i++) {
-                recorded.get(i).succeed(outcomes.get(i));
+            } catch (IndexException e) {
+                // nothing of the batch was kept: each on its own below
             }
         }
-        for (GroupCommit.Request<NewInstance, RecordOutcome> r : alone) {
+        for (GroupCommit.Request<NewInstance, RecordOutcome> r : batch) {
+            if (r.done()) {
+                continue;
+            }
             try {
                 r.succeed(recordAlone(r.work, false));
             } catch (IndexException e) {

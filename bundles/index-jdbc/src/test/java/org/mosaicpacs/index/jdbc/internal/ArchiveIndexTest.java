@@ -197,29 +197,16 @@ class ArchiveIndexTest {
         JdbcArchiveIndex index = indexes.get(db);
         long[] commitsBefore = index.groupCommitCounts();
         int perWriter = 40;
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int w = 0; w < 4; w++) {
-                int writer = w;
-                futures.add(pool.submit(() -> {
-                    for (int k = 0; k < perWriter; k++) {
-                        // writers 0 and 1 share one series, 2 and 3 make a series each, all in study 6.1 of patient P6,
-                        // and every writer also records into a study of its own for the same patient
-                        String series = writer < 2 ? "6.1.1" : "6.1." + writer;
-                        record(index, instance("P6", "Busy^Bee", "6.1", series, "6.1." + writer + "." + k, "CT", Headers.CT));
-                        record(index, instance("P6", "Busy^Bee", "6.2." + writer, "6.2." + writer + ".1",
-                                "6.2." + writer + ".1." + k, "MR", Headers.CT));
-                    }
-                    return null;
-                }));
+        fourWriters(writer -> {
+            for (int k = 0; k < perWriter; k++) {
+                // writers 0 and 1 share one series, 2 and 3 make a series each, all in study 6.1 of patient P6,
+                // and every writer also records into a study of its own for the same patient
+                String series = writer < 2 ? "6.1.1" : "6.1." + writer;
+                record(index, instance("P6", "Busy^Bee", "6.1", series, "6.1." + writer + "." + k, "CT", Headers.CT));
+                record(index, instance("P6", "Busy^Bee", "6.2." + writer, "6.2." + writer + ".1",
+                        "6.2." + writer + ".1." + k, "MR", Headers.CT));
             }
-            for (Future<?> f : futures) {
-                f.get(120, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         DataSet study = all(index, studyQuery(keys("StudyInstanceUID=6.1", "NumberOfStudyRelatedSeries=",
                 "NumberOfStudyRelatedInstances=", "NumberOfPatientRelatedStudies=", "NumberOfPatientRelatedSeries=",
                 "NumberOfPatientRelatedInstances="))).get(0);
@@ -243,29 +230,17 @@ class ArchiveIndexTest {
         int perWriter = 30;
         AtomicInteger recorded = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int w = 0; w < 4; w++) {
-                futures.add(pool.submit(() -> {
-                    for (int k = 0; k < perWriter; k++) {
-                        try {
-                            record(index, instance("P11", "Twice^Sent", "11.1", "11.1.1", "11.1.1." + k, "CT", Headers.CT));
-                            recorded.incrementAndGet();
-                        } catch (DuplicateInstanceException e) {
-                            assertThat(e.existing().sopInstanceUid()).isEqualTo("11.1.1." + k);
-                            refused.incrementAndGet();
-                        }
-                    }
-                    return null;
-                }));
+        fourWriters(writer -> {
+            for (int k = 0; k < perWriter; k++) {
+                try {
+                    record(index, instance("P11", "Twice^Sent", "11.1", "11.1.1", "11.1.1." + k, "CT", Headers.CT));
+                    recorded.incrementAndGet();
+                } catch (DuplicateInstanceException e) {
+                    assertThat(e.existing().sopInstanceUid()).isEqualTo("11.1.1." + k);
+                    refused.incrementAndGet();
+                }
             }
-            for (Future<?> f : futures) {
-                f.get(120, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         assertThat(recorded).hasValue(perWriter);
         assertThat(refused).hasValue(3 * perWriter);
         DataSet study = all(index, studyQuery(keys("StudyInstanceUID=11.1", "NumberOfStudyRelatedSeries=",
@@ -394,6 +369,31 @@ class ArchiveIndexTest {
         assertThat(allAttrs.getString(Tag.PatientName)).isEqualTo("Yamada^Tarou=山田^太郎=やまだ^たろう");
         assertThat(allAttrs.getSequence(Tag.AnatomicRegionSequence)).hasSize(2);
         assertThat(allAttrs.contains(Tag.SpecificCharacterSet)).isFalse();
+    }
+
+    /** What one of four concurrent writers does; it may throw. */
+    private interface Writer {
+        void run(int writer) throws Exception;
+    }
+
+    /** Runs four writers at once (as four associations would) and waits for all of them. */
+    private static void fourWriters(Writer work) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int writer = w;
+                futures.add(pool.submit(() -> {
+                    work.run(writer);
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static IndexQuery patientQuery(DataSet keys) {
