@@ -57,23 +57,28 @@ class OrthancDicomWebIT {
                                 "Servers": { "mosaic": ["%4$s"] } }
                 }
                 """.formatted(work, plugin, httpPort, server.http("/dicom-web/")));
-        Process process = new ProcessBuilder(orthanc.toString(), "--logdir=" + work, work.resolve("orthanc.json").toString())
+        // --verbose: Orthanc's log then shows its HTTP requests, which is what a failure here needs
+        Process process = new ProcessBuilder(orthanc.toString(), "--verbose", "--logdir=" + work,
+                work.resolve("orthanc.json").toString())
                 .redirectErrorStream(true).redirectOutput(work.resolve("stdout.log").toFile()).start();
         try {
-            HttpClient http = HttpClient.newHttpClient();
+            // HTTP/1.1: Java's default first request proposes an h2c upgrade, and Orthanc's server may
+            // close the connection on it without an answer ("header parser received no bytes")
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             URI base = URI.create("http://127.0.0.1:" + httpPort);
             awaitUp(http, base.resolve("/system"), process);
+            Orthanc peer = new Orthanc(http, process, work);
 
-            HttpResponse<String> qido = post(http, base.resolve("/dicom-web/servers/mosaic/qido"),
+            HttpResponse<String> qido = peer.post(base.resolve("/dicom-web/servers/mosaic/qido"),
                     "{\"Uri\": \"/studies\", \"Arguments\": {\"StudyInstanceUID\": \"" + studyUid + "\"}}");
             assertThat(qido.statusCode()).as(qido.body()).isEqualTo(200);
             assertThat(qido.body()).contains(studyUid);
 
-            HttpResponse<String> all = post(http, base.resolve("/dicom-web/servers/mosaic/qido"),
+            HttpResponse<String> all = peer.post(base.resolve("/dicom-web/servers/mosaic/qido"),
                     "{\"Uri\": \"/studies\", \"Arguments\": {\"limit\": \"1000\"}}");
             assertThat(all.body()).contains(studyUid).contains("00100010");
 
-            HttpResponse<String> retrieve = post(http, base.resolve("/dicom-web/servers/mosaic/retrieve"),
+            HttpResponse<String> retrieve = peer.post(base.resolve("/dicom-web/servers/mosaic/retrieve"),
                     "{\"Resources\": [{\"Study\": \"" + studyUid + "\"}]}");
             assertThat(retrieve.statusCode()).as(retrieve.body()).isEqualTo(200);
 
@@ -92,10 +97,29 @@ class OrthancDicomWebIT {
         }
     }
 
-    private static HttpResponse<String> post(HttpClient http, URI uri, String json) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    /** The running Orthanc: its REST calls fail with its state and the end of its log, which CI keeps no copy of. */
+    private record Orthanc(HttpClient http, Process process, Path logDir) {
+
+        HttpResponse<String> post(URI uri, String json) throws IOException, InterruptedException {
+            try {
+                return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                throw new AssertionError("POST " + uri + " " + json + " failed (" + e + "); Orthanc "
+                        + (process.isAlive() ? "is running" : "exited with " + process.exitValue())
+                        + "; the end of its log:\n" + logTail(), e);
+            }
+        }
+
+        private String logTail() throws IOException {
+            Path log = logDir.resolve("Orthanc.log");
+            if (!Files.exists(log)) {
+                return "(no Orthanc.log in " + logDir + ")";
+            }
+            List<String> lines = Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        }
     }
 
     private static void awaitUp(HttpClient http, URI uri, Process process) throws InterruptedException {
