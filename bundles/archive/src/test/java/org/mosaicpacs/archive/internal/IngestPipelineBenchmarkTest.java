@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.mosaicpacs.api.archive.StoreRequest;
 import org.mosaicpacs.api.index.ArchiveIndex;
+import org.mosaicpacs.api.storage.ObjectChecksum;
 import org.mosaicpacs.api.storage.StorageBackend;
 import org.mosaicpacs.dicom.DataSet;
 import org.mosaicpacs.dicom.Tag;
@@ -44,7 +45,7 @@ import com.zaxxer.hikari.HikariDataSource;
  * compiling for thousands of instances, so later rounds are faster. Not part of the suite: run
  * with {@code mvn -pl bundles/archive surefire:test@default-test -Dtest=IngestPipelineBenchmarkTest
  * -Dmosaic.bench=true [-Dmosaic.bench.instances=1000] [-Dmosaic.bench.rounds=5]
- * [-Dmosaic.bench.threads=1] [-Dmosaic.bench.dir=target/bench/ingest]
+ * [-Dmosaic.bench.threads=1] [-Dmosaic.bench.checksum=CRC32C] [-Dmosaic.bench.dir=target/bench/ingest]
  * [-Dmosaic.bench.file=A_CT.dcm]}; figures on stdout and in target/bench/ingest-pipeline.txt.
  */
 @EnabledIfSystemProperty(named = "mosaic.bench", matches = "true")
@@ -53,6 +54,8 @@ class IngestPipelineBenchmarkTest {
     private static final int INSTANCES = Integer.getInteger("mosaic.bench.instances", 1000);
     private static final int ROUNDS = Integer.getInteger("mosaic.bench.rounds", 5);
     private static final int THREADS = Integer.getInteger("mosaic.bench.threads", 1);
+    /** The storage's default unless told. */
+    private static final String CHECKSUM = System.getProperty("mosaic.bench.checksum", ObjectChecksum.CRC32C);
     private static final int SERIES_SIZE = 100;
     /** Same-length placeholders, patched per instance in the encoded template. */
     private static final String STUDY = "2.25.9", SERIES = "2.25.8", SOP = "2.25.7";
@@ -73,9 +76,9 @@ class IngestPipelineBenchmarkTest {
                     1000 * THREADS / r[0]);
         }
         double wall = median(measured, 0);
-        String report = String.format("%d thread(s) x %d CT images (%d KB) per round, median of rounds 1-%d: "
+        String report = String.format("%d thread(s) x %d CT images (%d KB) per round, %s, median of rounds 1-%d: "
                         + "%.2f ms/instance wall (%.0f instances/s), %.2f ms CPU per instance%n", THREADS, INSTANCES,
-                template.length / 1024, ROUNDS, wall, 1000 * THREADS / wall, median(measured, 1));
+                template.length / 1024, CHECKSUM, ROUNDS, wall, 1000 * THREADS / wall, median(measured, 1));
         System.out.print(report);
         Files.writeString(Path.of("target", "bench", "ingest-pipeline.txt"), report);
     }
@@ -85,7 +88,7 @@ class IngestPipelineBenchmarkTest {
         TestFiles.deleteTree(root);
         // the previous round's dirty pages would be written back during this one's fdatasyncs
         new ProcessBuilder("sync").inheritIO().start().waitFor();
-        StorageBackend storage = ReactorStorage.fileSystem(root.resolve("objects"));
+        StorageBackend storage = ReactorStorage.fileSystem(root.resolve("objects"), CHECKSUM);
         // pooled, as pax-jdbc does in the distribution
         String database = "bench-ingest";
         HikariDataSource dataSource = TestDatabase.DERBY.open(database, true, TestDatabase.DEFAULT_POOL_SIZE);

@@ -1,10 +1,6 @@
 package org.mosaicpacs.shell.internal;
 
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 
 import org.apache.karaf.shell.api.action.Action;
@@ -20,6 +16,7 @@ import org.mosaicpacs.api.index.InformationModel;
 import org.mosaicpacs.api.index.InstanceRecord;
 import org.mosaicpacs.api.index.QueryLevel;
 import org.mosaicpacs.api.index.QueryResults;
+import org.mosaicpacs.api.storage.ObjectChecksum;
 import org.mosaicpacs.dicom.DataSet;
 import org.mosaicpacs.dicom.Tag;
 import org.mosaicpacs.dicom.VR;
@@ -84,12 +81,11 @@ public class ArchiveVerifyCommand implements Action {
             if (!checksums) {
                 return in.read() < 0 ? "empty object" : null;
             }
-            MessageDigest digest = MessageDigest.getInstance(record.checksumAlgorithm());
-            long size = in.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), digest));
-            if (size != record.size()) {
-                return "size " + size + ", indexed " + record.size();
+            ObjectChecksum.Result read = ObjectChecksum.of(record.checksumAlgorithm(), in);
+            if (read.size() != record.size()) {
+                return "size " + read.size() + ", indexed " + record.size();
             }
-            if (!HexFormat.of().formatHex(digest.digest()).equals(record.checksum())) {
+            if (!read.hex().equals(record.checksum())) {
                 return record.checksumAlgorithm() + " checksum differs from the one recorded at ingest";
             }
             return null;

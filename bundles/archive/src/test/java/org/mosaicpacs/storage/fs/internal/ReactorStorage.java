@@ -17,6 +17,11 @@ public final class ReactorStorage {
 
     /** Storage "fs" under {@code root} with the default layout, no free-space reserve, SHA-256 checksums. */
     public static StorageBackend fileSystem(Path root) throws IOException {
-        return new FileSystemStorage("fs", root, "{study}/{series}/{sop}.dcm", 0, "SHA-256");
+        return fileSystem(root, "SHA-256");
+    }
+
+    /** The same with checksums of this algorithm. */
+    public static StorageBackend fileSystem(Path root, String checksumAlgorithm) throws IOException {
+        return new FileSystemStorage("fs", root, "{study}/{series}/{sop}.dcm", 0, checksumAlgorithm);
     }
 }

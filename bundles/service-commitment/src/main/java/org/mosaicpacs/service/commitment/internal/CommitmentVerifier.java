@@ -2,11 +2,6 @@ package org.mosaicpacs.service.commitment.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,6 +11,7 @@ import org.mosaicpacs.api.archive.StoredInstance;
 import org.mosaicpacs.api.index.ArchiveIndex;
 import org.mosaicpacs.api.index.IndexException;
 import org.mosaicpacs.api.index.InstanceRecord;
+import org.mosaicpacs.api.storage.ObjectChecksum;
 import org.mosaicpacs.dicom.DataSet;
 import org.mosaicpacs.dicom.Sequence;
 import org.mosaicpacs.dicom.Tag;
@@ -117,15 +113,13 @@ final class CommitmentVerifier {
     private boolean checksumMatches(InstanceRecord record) {
         try (StoredInstance stored = archive.open(record.sopInstanceUid());
              InputStream in = stored.stream()) {
-            MessageDigest digest = MessageDigest.getInstance(record.checksumAlgorithm());
-            in.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), digest));
-            boolean same = HexFormat.of().formatHex(digest.digest()).equals(record.checksum());
+            boolean same = ObjectChecksum.of(record.checksumAlgorithm(), in).hex().equals(record.checksum());
             if (!same) {
                 LOG.error("Storage commitment: stored object {} in storage {} no longer matches its {} checksum",
                         record.storageKey(), record.storageId(), record.checksumAlgorithm());
             }
             return same;
-        } catch (ArchiveException | IOException | NoSuchAlgorithmException e) {
+        } catch (ArchiveException | IOException | IllegalArgumentException e) {
             LOG.warn("Storage commitment: cannot verify {} in storage {}: {}", record.storageKey(), record.storageId(),
                     e.getMessage());
             return false;

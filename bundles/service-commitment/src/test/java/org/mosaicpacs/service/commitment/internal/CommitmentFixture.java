@@ -5,10 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +32,7 @@ import org.mosaicpacs.dicom.VR;
 
 /**
  * An archive and index in memory for the Storage Commitment SCP: {@link #store} records an object's
- * bytes with its SHA-256 as ingest does, {@link #alter} changes the bytes afterwards (what checksum
+ * bytes with its CRC32C as ingest does by default, {@link #alter} changes the bytes afterwards (what checksum
  * verification must catch), and a remote AE registry the tests fill.
  */
 final class CommitmentFixture {
@@ -48,7 +45,7 @@ final class CommitmentFixture {
     void store(String sopClassUid, String sopInstanceUid) {
         byte[] object = ("object " + sopInstanceUid).getBytes(StandardCharsets.US_ASCII);
         records.put(sopInstanceUid, new InstanceRecord("1.2.3", "1.2.3.0", sopInstanceUid, sopClassUid,
-                UID.ExplicitVRLittleEndian, "fs", sopInstanceUid + ".dcm", object.length, "SHA-256", sha256(object),
+                UID.ExplicitVRLittleEndian, "fs", sopInstanceUid + ".dcm", object.length, "CRC32C", crc32c(object),
                 Instant.now()));
         objects.put(sopInstanceUid, object);
     }
@@ -79,12 +76,10 @@ final class CommitmentFixture {
         return ds;
     }
 
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    private static String crc32c(byte[] bytes) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes);
+        return String.format("%08x", crc.getValue());
     }
 
     private ArchiveIndex index() {

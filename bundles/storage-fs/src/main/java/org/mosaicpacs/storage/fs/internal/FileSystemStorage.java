@@ -14,12 +14,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.UUID;
 
+import org.mosaicpacs.api.storage.ObjectChecksum;
 import org.mosaicpacs.api.storage.ObjectDescriptor;
 import org.mosaicpacs.api.storage.ObjectWriter;
 import org.mosaicpacs.api.storage.StorageBackend;
@@ -57,12 +54,8 @@ final class FileSystemStorage implements StorageBackend {
         this.root = root.toAbsolutePath().normalize();
         this.layout = new PathLayout(pathPattern);
         this.minFreeBytes = minFreeBytes;
-        this.checksumAlgorithm = checksumAlgorithm;
-        try {
-            MessageDigest.getInstance(checksumAlgorithm);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalArgumentException("unknown checksum algorithm " + checksumAlgorithm, e);
-        }
+        // fails here, at configuration time, on a name the runtime does not know
+        this.checksumAlgorithm = ObjectChecksum.start(checksumAlgorithm).algorithm();
         Files.createDirectories(this.root);
         this.incoming = Files.createDirectories(this.root.resolve(INCOMING));
         this.store = Files.getFileStore(this.root);
@@ -96,14 +89,8 @@ final class FileSystemStorage implements StorageBackend {
         String key = layout.pathFor(object);
         checkFreeSpace(Math.max(expectedSize, 0), key);
         Path temp = incoming.resolve(UUID.randomUUID() + ".part");
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance(checksumAlgorithm);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
         FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        return new FileObjectWriter(key, temp, channel, digest);
+        return new FileObjectWriter(key, temp, channel, ObjectChecksum.start(checksumAlgorithm));
     }
 
     private void checkFreeSpace(long expectedSize, String key) throws IOException {
@@ -169,18 +156,18 @@ final class FileSystemStorage implements StorageBackend {
         private final String key;
         private final Path temp;
         private final FileChannel channel;
-        private final MessageDigest digest;
+        private final ObjectChecksum checksum;
         private final CountingStream counting;
         private final OutputStream stream;
         private boolean done;
 
-        FileObjectWriter(String key, Path temp, FileChannel channel, MessageDigest digest) {
+        FileObjectWriter(String key, Path temp, FileChannel channel, ObjectChecksum checksum) {
             this.key = key;
             this.temp = temp;
             this.channel = channel;
-            this.digest = digest;
+            this.checksum = checksum;
             this.counting = new CountingStream(java.nio.channels.Channels.newOutputStream(channel));
-            this.stream = new DigestOutputStream(new BufferedOutputStream(counting, BUFFER), digest);
+            this.stream = checksum.wrap(new BufferedOutputStream(counting, BUFFER));
         }
 
         @Override
@@ -208,7 +195,7 @@ final class FileSystemStorage implements StorageBackend {
                 }
                 syncDirectory(target.getParent());
                 done = true;
-                return new StoredObject(id, key, counting.count, checksumAlgorithm, HexFormat.of().formatHex(digest.digest()));
+                return new StoredObject(id, key, counting.count, checksumAlgorithm, checksum.hex());
             } catch (IOException e) {
                 discard();
                 if (isDiskFull(e)) {

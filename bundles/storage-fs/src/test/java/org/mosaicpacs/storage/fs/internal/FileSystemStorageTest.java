@@ -60,6 +60,41 @@ class FileSystemStorageTest {
     }
 
     @Test
+    void theDefaultCrc32cAgreesWithAnIndependentImplementation() throws Exception {
+        FileSystemStorage storage = new FileSystemStorage("fs", root, "{sop}.dcm", 0, "CRC32C");
+        byte[] bytes = randomBytes(300_007);
+        StoredObject stored;
+        try (ObjectWriter writer = storage.create(OBJECT, bytes.length)) {
+            writer.stream().write(bytes, 0, 7);
+            writer.stream().write(bytes[7]);
+            writer.stream().write(bytes, 8, bytes.length - 8);
+            stored = writer.commit();
+        }
+        assertThat(stored.checksumAlgorithm()).isEqualTo("CRC32C");
+        // Python, table-driven, reflected Castagnoli polynomial (RFC 3720 B.4): not the JDK's code.
+        String crc = Tools.run(Duration.ofSeconds(60), List.of(Tools.require("python3").toString(), "-c", """
+                import sys
+                t = []
+                for n in range(256):
+                    c = n
+                    for _ in range(8):
+                        c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+                    t.append(c)
+                c = 0xFFFFFFFF
+                for b in open(sys.argv[1], 'rb').read():
+                    c = t[(c ^ b) & 0xFF] ^ (c >> 8)
+                print('%08x' % (c ^ 0xFFFFFFFF))
+                """, root.resolve(stored.key()).toString())).assertSuccess().out().trim();
+        assertThat(stored.checksum()).isEqualTo(crc);
+    }
+
+    @Test
+    void anUnknownChecksumAlgorithmIsRefusedAtConfiguration() {
+        assertThatThrownBy(() -> new FileSystemStorage("fs", root, "{sop}.dcm", 0, "SHA-257"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SHA-257");
+    }
+
+    @Test
     void uncommittedObjectLeavesNothingBehind() throws Exception {
         FileSystemStorage storage = storage("{study}/{series}/{sop}.dcm", 0);
         try (ObjectWriter writer = storage.create(OBJECT, -1)) {
