@@ -16,7 +16,8 @@ import java.io.OutputStream;
  */
 final class TeeInputStream extends FilterInputStream {
 
-    private final ByteArrayOutputStream header = new ByteArrayOutputStream(64 * 1024);
+    // headers are a few KB; the buffer grows for the rare large one
+    private final ByteArrayOutputStream header = new ByteArrayOutputStream(8 * 1024);
     private final long headerLimit;
     private OutputStream sink = header;
     private IOException sinkFailure;

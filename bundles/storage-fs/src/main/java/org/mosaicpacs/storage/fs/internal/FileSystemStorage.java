@@ -187,7 +187,11 @@ final class FileSystemStorage implements StorageBackend {
                 channel.force(false);
                 channel.close();
                 Path target = resolve(key);
-                Files.createDirectories(target.getParent());
+                // a stat first: createDirectories on an existing folder builds and drops an
+                // exception with its stack trace, on every object of a series
+                if (!Files.isDirectory(target.getParent())) {
+                    Files.createDirectories(target.getParent());
+                }
                 try {
                     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException e) {
