@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,8 +47,19 @@ final class CommitmentFixture {
     /** Stores an object of this SOP class and instance, recording its checksum as ingest does. */
     void store(String sopClassUid, String sopInstanceUid) {
         byte[] object = ("object " + sopInstanceUid).getBytes(StandardCharsets.US_ASCII);
+        record(sopClassUid, sopInstanceUid, object, "CRC32C", crc32c(object));
+    }
+
+    /** Stores an object as ingest did before CRC32C became the default: with its SHA-256. */
+    void storeWithSha256(String sopClassUid, String sopInstanceUid) throws NoSuchAlgorithmException {
+        byte[] object = ("object " + sopInstanceUid).getBytes(StandardCharsets.US_ASCII);
+        record(sopClassUid, sopInstanceUid, object, "SHA-256",
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(object)));
+    }
+
+    private void record(String sopClassUid, String sopInstanceUid, byte[] object, String algorithm, String checksum) {
         records.put(sopInstanceUid, new InstanceRecord("1.2.3", "1.2.3.0", sopInstanceUid, sopClassUid,
-                UID.ExplicitVRLittleEndian, "fs", sopInstanceUid + ".dcm", object.length, "CRC32C", crc32c(object),
+                UID.ExplicitVRLittleEndian, "fs", sopInstanceUid + ".dcm", object.length, algorithm, checksum,
                 Instant.now()));
         objects.put(sopInstanceUid, object);
     }

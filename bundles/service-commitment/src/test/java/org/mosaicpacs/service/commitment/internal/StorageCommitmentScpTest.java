@@ -44,6 +44,9 @@ class StorageCommitmentScpTest {
         archive.store(UID.MRImageStorage, "1.2.3.2");
         archive.store(UID.CTImageStorage, "1.2.3.3");
         archive.alter("1.2.3.3");
+        archive.storeWithSha256(UID.CTImageStorage, "1.2.3.4");
+        archive.storeWithSha256(UID.CTImageStorage, "1.2.3.5");
+        archive.alter("1.2.3.5");
         StorageCommitmentScp scp = archive.scp(false);
         server = new DicomServer(ServerOptions.builder().aeTitles("MOSAIC").port(0).build(),
                 DimseHandlerRegistry.of(Map.of(UID.StorageCommitmentPushModel, scp)));
@@ -100,6 +103,31 @@ class StorageCommitmentScpTest {
             assertThat(allCommitted.getSequence(Tag.ReferencedSOPSequence))
                     .extracting(i -> i.getString(Tag.ReferencedSOPInstanceUID)).containsExactly("1.2.3.1", "1.2.3.2");
             assertThat(allCommitted.contains(Tag.FailedSOPSequence)).isFalse();
+        }
+    }
+
+    @Test
+    void objectsStoredWithSha256BeforeCrc32cAreStillVerified() throws Exception {
+        BlockingQueue<DataSet> reports = new ArrayBlockingQueue<>(1);
+        DimseHandler receiver = (request, context) -> {
+            DataSet report = request.dataSet();
+            context.afterResponse(a -> reports.add(report));
+            return DimseResponse.success();
+        };
+        AAssociateRq rq = AAssociateRq.builder("MOSAIC", "MODALITY").presentationContext(UID.StorageCommitmentPushModel).build();
+        try (Association association = client.connect("127.0.0.1", server.port(), rq,
+                DimseHandlerRegistry.of(Map.of(UID.StorageCommitmentPushModel, receiver)))) {
+            DimseResponse rsp = association.nAction(UID.StorageCommitmentPushModel, UID.StorageCommitmentPushModelInstance, 1,
+                    CommitmentFixture.request("2.25.2", List.of(UID.CTImageStorage, "1.2.3.1", UID.CTImageStorage, "1.2.3.4",
+                            UID.CTImageStorage, "1.2.3.5")));
+            assertThat(rsp.status()).isEqualTo(Status.SUCCESS);
+            DataSet report = reports.poll(20, TimeUnit.SECONDS);
+            assertThat(report).as("N-EVENT-REPORT").isNotNull();
+            assertThat(report.getSequence(Tag.ReferencedSOPSequence))
+                    .extracting(i -> i.getString(Tag.ReferencedSOPInstanceUID)).containsExactly("1.2.3.1", "1.2.3.4");
+            assertThat(report.getSequence(Tag.FailedSOPSequence))
+                    .extracting(i -> i.getString(Tag.ReferencedSOPInstanceUID) + ":" + i.getInt(Tag.FailureReason, -1))
+                    .containsExactly("1.2.3.5:" + Status.PROCESSING_FAILURE);
         }
     }
 
