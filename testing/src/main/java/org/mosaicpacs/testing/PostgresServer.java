@@ -2,7 +2,6 @@ package org.mosaicpacs.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +57,7 @@ public final class PostgresServer {
             if (root) {
                 Tools.run(Duration.ofSeconds(10), List.of("chown", "postgres:postgres", base.toString())).assertSuccess();
             }
-            int port = freePort();
+            int port = Ports.free();
             PostgresServer server = new PostgresServer(binDir, dataDir, port, runAs);
             server.run(Duration.ofMinutes(2), binDir.resolve("initdb").toString(), "-D", dataDir.toString(),
                     "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8");
@@ -139,11 +138,4 @@ public final class PostgresServer {
         Tools.run(Duration.ofSeconds(30), List.of("rm", "-rf", dataDir.getParent().toString()));
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -10,10 +10,8 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDist
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
 import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 
+import org.mosaicpacs.testing.Ports;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 import org.ops4j.pax.exam.options.MavenArtifactUrlReference;
@@ -25,7 +23,7 @@ import org.ops4j.pax.exam.options.MavenArtifactUrlReference;
 final class MosaicKarafOptions {
 
     /** HTTP port chosen for this JVM; tests reach {@code http://127.0.0.1:HTTP_PORT/api}. */
-    static final int HTTP_PORT = freePort();
+    static final int HTTP_PORT = Ports.free();
 
     private MosaicKarafOptions() {
     }
@@ -41,9 +39,9 @@ final class MosaicKarafOptions {
             // Fail, not hang, when the container never offers the probe (a broken boot).
             systemTimeout(300_000),
             editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", Integer.toString(HTTP_PORT)),
-            editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(freePort())),
-            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(freePort())),
-            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(freePort())),
+            editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(Ports.free())),
+            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(Ports.free())),
+            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(Ports.free())),
             // Test-only libraries the probe uses inside Karaf.
             mavenBundle("net.bytebuddy", "byte-buddy").versionAsInProject(),
             mavenBundle("org.assertj", "assertj-core").versionAsInProject(),
@@ -52,11 +50,4 @@ final class MosaicKarafOptions {
         };
     }
 
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

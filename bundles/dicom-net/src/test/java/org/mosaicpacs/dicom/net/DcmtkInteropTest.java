@@ -20,6 +20,7 @@ import org.mosaicpacs.dicom.VR;
 import org.mosaicpacs.dicom.io.DicomReader;
 import org.mosaicpacs.dicom.net.handler.DimseHandler;
 import org.mosaicpacs.dicom.net.handler.DimseHandlerRegistry;
+import org.mosaicpacs.testing.Ports;
 import org.mosaicpacs.testing.TestData;
 import org.mosaicpacs.testing.Tools;
 
@@ -111,7 +112,7 @@ class DcmtkInteropTest {
 
     @Test
     void ourScuStoresAndEchoesToStorescp() throws Exception {
-        int port = ExternalProcess.freePort();
+        int port = Ports.free();
         Path out = work.resolve("storescp");
         Files.createDirectories(out);
         try (ExternalProcess scp = ExternalProcess.start(List.of(Tools.require("storescp").toString(), "-aet", "STORESCP",
@@ -140,7 +141,7 @@ class DcmtkInteropTest {
     @Test
     void ourScuFindsMovesAndGetsFromDcmqrscp() throws Exception {
         Tools.require("dcmqrscp");
-        int qrPort = ExternalProcess.freePort();
+        int qrPort = Ports.free();
         Path qrDir = work.resolve("dcmqrscp");
         Path db = Files.createDirectories(qrDir.resolve("db"));
         Path moved = work.resolve("moved");

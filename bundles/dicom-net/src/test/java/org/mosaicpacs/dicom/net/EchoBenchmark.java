@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.mosaicpacs.dicom.UID;
+import org.mosaicpacs.testing.Ports;
 import org.mosaicpacs.testing.TestEnvironment;
 import org.mosaicpacs.testing.Tools;
 
@@ -37,8 +38,8 @@ class EchoBenchmark {
         try (DicomServer mosaic = TestHandlers.start(TestHandlers.options().maxAssociations(500).build(),
                 Map.of(UID.Verification, TestHandlers.ECHO));
              DicomClient client = DicomClient.builder().build()) {
-            int storescpPort = ExternalProcess.freePort();
-            int storescpForkPort = ExternalProcess.freePort();
+            int storescpPort = Ports.free();
+            int storescpForkPort = Ports.free();
             Path work = Files.createDirectories(Path.of("target", "bench").toAbsolutePath());
             try (ExternalProcess storescp = ExternalProcess.start(List.of(Tools.require("storescp").toString(),
                     "-aet", "STORESCP", "--ignore", Integer.toString(storescpPort)), work.resolve("storescp"), storescpPort);

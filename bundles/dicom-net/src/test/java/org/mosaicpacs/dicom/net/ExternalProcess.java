@@ -2,11 +2,12 @@ package org.mosaicpacs.dicom.net;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import org.mosaicpacs.testing.Ports;
 
 /** A DCMTK server run for a test: started with TCP_NODELAY=1, ready once its port accepts, killed on close. */
 final class ExternalProcess implements AutoCloseable {
@@ -31,7 +32,7 @@ final class ExternalProcess implements AutoCloseable {
             if (!p.isAlive()) {
                 throw new IllegalStateException(command.get(0) + " exited with " + p.exitValue() + ": " + Files.readString(log));
             }
-            if (listening(port)) {
+            if (Ports.listening(port)) {
                 return new ExternalProcess(p, log);
             }
             Thread.sleep(50);
@@ -40,37 +41,9 @@ final class ExternalProcess implements AutoCloseable {
         throw new IllegalStateException(command.get(0) + " did not open port " + port);
     }
 
-    /**
-     * True once a socket listens on the port, read from /proc/net/tcp*: a probe connection would
-     * itself be an association attempt that some servers (dcmqrscp --single-process) choke on.
-     */
-    private static boolean listening(int port) throws IOException {
-        String local = String.format(":%04X ", port);
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            Path f = Path.of(table);
-            if (Files.exists(f)) {
-                for (String line : Files.readAllLines(f)) {
-                    String[] cols = line.trim().split("\\s+");
-                    if (cols.length > 3 && (cols[1] + " ").endsWith(local) && cols[3].equals("0A")) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
-    }
-
     String log() {
         try {
             return Files.readString(log);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +24,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.mosaicpacs.api.remote.RemoteAe;
 import org.mosaicpacs.api.remote.RemoteAeRegistry;
+import org.mosaicpacs.testing.Ports;
 import org.mosaicpacs.testing.TestData;
 import org.mosaicpacs.testing.Tools;
 
@@ -51,8 +51,8 @@ class DicomCommandsTest {
         Path db = Files.createDirectories(work.resolve("qr-db"));
         received = Files.createDirectories(work.resolve("received"));
         patient = TestData.mixedCorpus().resolve("native/PAT000001");
-        int storePort = freePort();
-        qrPort = freePort();
+        int storePort = Ports.free();
+        qrPort = Ports.free();
         Files.writeString(work.resolve("dcmqrscp.cfg"), String.join("\n", "NetworkTCPPort = " + qrPort,
                 "MaxPDUSize = 16384", "MaxAssociations = 16",
                 "HostTable BEGIN", "storescp = (STORESCP, 127.0.0.1, " + storePort + ")", "HostTable END",
@@ -161,7 +161,7 @@ class DicomCommandsTest {
     void unknownAndUnreachablePeersAreErrorsWithTheReason() throws Exception {
         assertThatThrownBy(() -> run(command(new EchoCommand(), "NOSUCHAE")))
                 .hasMessage("'NOSUCHAE' is neither a configured remote AE (see mosaic:ae-list) nor host:port");
-        int closed = freePort();
+        int closed = Ports.free();
         assertThatThrownBy(() -> run(command(new EchoCommand(), "127.0.0.1:" + closed)))
                 .hasMessageStartingWith("cannot open an association to ANY-SCP (127.0.0.1:" + closed + ")");
         FindCommand badKey = command(new FindCommand(), "QRSCP");
@@ -175,34 +175,11 @@ class DicomCommandsTest {
         Process p = pb.start();
         peers.add(p);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!listening(port)) {
+        while (!Ports.listening(port)) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
                 throw new IllegalStateException(command[0] + " did not start: " + Files.readString(log));
             }
             Thread.sleep(50);
-        }
-    }
-
-    /** True once a socket listens on the port (from /proc: a probe connection would be an association attempt). */
-    private static boolean listening(int port) throws IOException {
-        String local = String.format(":%04X ", port);
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            Path f = Path.of(table);
-            if (Files.exists(f)) {
-                for (String line : Files.readAllLines(f)) {
-                    String[] cols = line.trim().split("\\s+");
-                    if (cols.length > 3 && (cols[1] + " ").endsWith(local) && cols[3].equals("0A")) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

@@ -3,7 +3,6 @@ package org.mosaicpacs.itests.dicomweb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.mosaicpacs.itests.server.MosaicServer;
 import org.mosaicpacs.itests.server.SharedMosaicServer;
+import org.mosaicpacs.testing.Ports;
 import org.mosaicpacs.testing.TestData;
 import org.mosaicpacs.testing.TestEnvironment;
 import org.mosaicpacs.testing.Tools;
@@ -46,7 +46,7 @@ class OrthancDicomWebIT {
         Path work = Path.of("target/orthanc-dicomweb").toAbsolutePath();
         deleteRecursively(work);
         Files.createDirectories(work.resolve("db"));
-        int httpPort = freePort();
+        int httpPort = Ports.free();
         Files.writeString(work.resolve("orthanc.json"), """
                 {
                   "Name": "MosaicIT", "StorageDirectory": "%1$s/db", "IndexDirectory": "%1$s/db",
@@ -152,12 +152,6 @@ class OrthancDicomWebIT {
                     .findFirst().orElseThrow(() -> new AssertionError(relative + " not in manifest.csv"));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.mosaicpacs.itests.server.MosaicServer;
 import org.mosaicpacs.itests.server.SharedMosaicServer;
+import org.mosaicpacs.testing.Ports;
 import org.mosaicpacs.testing.Tools;
 
 /**
@@ -57,7 +58,7 @@ class DimseIT {
     void echoOverTls(MosaicServer server) throws Exception {
         Path dir = server.home().resolve("tls-test");
         TlsFiles tls = TlsFiles.generate(dir);
-        int tlsPort = freePort();
+        int tlsPort = Ports.free();
         // fileinstall hands the edited file to ConfigAdmin: the acceptor binds TLS without a restart
         server.setProperties(ACCEPTOR_CONFIG, Map.of(
                 "tlsKeyStore", tls.serverKeyStore().toString(),
@@ -152,12 +153,6 @@ class DimseIT {
             }
         }
         throw new AssertionError("the acceptor did not open TLS port " + port + server.diagnostics(ACCEPTOR_LOG));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private static void sleep(long ms) {

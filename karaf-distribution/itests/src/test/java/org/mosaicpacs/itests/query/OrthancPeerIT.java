@@ -24,6 +24,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.mosaicpacs.itests.server.MosaicServer;
 import org.mosaicpacs.itests.server.SharedMosaicServer;
+import org.mosaicpacs.testing.Ports;
 import org.mosaicpacs.testing.TestData;
 import org.mosaicpacs.testing.Tools;
 
@@ -55,8 +56,8 @@ class OrthancPeerIT {
         QrCorpus.deleteTree(dir);
         Files.createDirectories(dir.resolve("db"));
         Files.createDirectories(dir.resolve("tmp"));
-        httpPort = QrCorpus.freePort();
-        int dicomPort = QrCorpus.freePort();
+        httpPort = Ports.free();
+        int dicomPort = Ports.free();
         Files.writeString(dir.resolve("orthanc.json"), String.join("\n",
                 "{",
                 "  \"Name\" : \"MosaicPeerIT\",",

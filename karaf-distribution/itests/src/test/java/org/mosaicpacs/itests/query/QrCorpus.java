@@ -2,7 +2,6 @@ package org.mosaicpacs.itests.query;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.mosaicpacs.itests.server.MosaicServer;
+import org.mosaicpacs.testing.Ports;
 import org.mosaicpacs.testing.TestData;
 import org.mosaicpacs.testing.TestEnvironment;
 import org.mosaicpacs.testing.Tools;
@@ -88,14 +88,6 @@ final class QrCorpus {
         return target;
     }
 
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     static void deleteTree(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (Stream<Path> paths = Files.walk(dir)) {
@@ -121,7 +113,7 @@ final class QrCorpus {
             pb.environment().put("TCP_NODELAY", "1");
             Process p = pb.start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!listening(port)) {
+            while (!Ports.listening(port)) {
                 if (!p.isAlive() || System.nanoTime() > deadline) {
                     p.destroyForcibly();
                     throw new IllegalStateException(command.get(0) + " did not listen on " + port + ": "
@@ -130,23 +122,6 @@ final class QrCorpus {
                 Thread.sleep(100);
             }
             return new Peer(p);
-        }
-
-        /** True once a socket listens on the port (from /proc: a probe connection would be an association attempt). */
-        private static boolean listening(int port) throws IOException {
-            String local = String.format(":%04X ", port);
-            for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-                Path f = Path.of(table);
-                if (Files.exists(f)) {
-                    for (String line : Files.readAllLines(f)) {
-                        String[] cols = line.trim().split("\\s+");
-                        if (cols.length > 3 && (cols[1] + " ").endsWith(local) && cols[3].equals("0A")) {
-                            return true;
-                        }
-                    }
-                }
-            }
-            return false;
         }
 
         @Override

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.mosaicpacs.itests.server.MosaicServer;
 import org.mosaicpacs.itests.server.SharedMosaicServer;
+import org.mosaicpacs.testing.Ports;
 import org.mosaicpacs.testing.Tools;
 
 /**
@@ -83,7 +84,7 @@ class QueryRetrieveIT {
         for (String mode : List.of("uncompressed-only", "every-syntax")) {
             Path received = work.resolve("moved-" + mode);
             Files.createDirectories(received);
-            int port = QrCorpus.freePort();
+            int port = Ports.free();
             List<String> storescp = new ArrayList<>(List.of(Tools.require("storescp").toString(), "-aet", "QRSTORE",
                     "-od", received.toString()));
             if (mode.equals("every-syntax")) {

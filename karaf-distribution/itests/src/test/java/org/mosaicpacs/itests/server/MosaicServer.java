@@ -2,7 +2,6 @@ package org.mosaicpacs.itests.server;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +18,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
+import org.mosaicpacs.testing.Ports;
 import org.mosaicpacs.testing.Tools;
 
 /**
@@ -45,9 +45,9 @@ public final class MosaicServer implements AutoCloseable {
     private MosaicServer(Path home, boolean offline) {
         this.home = home;
         this.offline = offline;
-        this.httpPort = freePort();
-        this.dicomPort = freePort();
-        this.sshPort = freePort();
+        this.httpPort = Ports.free();
+        this.dicomPort = Ports.free();
+        this.sshPort = Ports.free();
     }
 
     /**
@@ -120,8 +120,8 @@ public final class MosaicServer implements AutoCloseable {
     private void configurePorts() throws IOException {
         setProperty("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", Integer.toString(httpPort));
         setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", Integer.toString(sshPort));
-        setProperty("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(freePort()));
-        setProperty("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(freePort()));
+        setProperty("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(Ports.free()));
+        setProperty("etc/org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(Ports.free()));
         setProperty("etc/org.mosaicpacs.dimse.acceptor.cfg", "port", Integer.toString(dicomPort));
     }
 
@@ -412,14 +412,6 @@ public final class MosaicServer implements AutoCloseable {
 
     public URI http(String path) {
         return URI.create("http://127.0.0.1:" + httpPort + path);
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static void sleep(long millis) {

@@ -3,7 +3,6 @@ package org.mosaicpacs.service.commitment.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -31,6 +30,7 @@ import org.mosaicpacs.dicom.net.ServerOptions;
 import org.mosaicpacs.dicom.net.Status;
 import org.mosaicpacs.dicom.net.handler.DimseHandler;
 import org.mosaicpacs.dicom.net.handler.DimseHandlerRegistry;
+import org.mosaicpacs.testing.Ports;
 import org.mosaicpacs.testing.TestEnvironment;
 import org.mosaicpacs.testing.Tools;
 
@@ -128,7 +128,7 @@ class StorageCommitmentInteropTest {
 
     @Test
     void dcmjsDimseGetsTheReportOnANewAssociationToItsConfiguredAe() throws Exception {
-        int listenPort = freePort();
+        int listenPort = Ports.free();
         archive.addRemote(new RemoteAe(REQUESTER, "127.0.0.1", listenPort, false, ""));
         ObjectNode spec = spec(newAssociationScp.port(), listenPort).put("waitForReportsMs", 20000);
         ObjectNode association = spec.withArray("associations").addObject().put("lingerMs", 0);
@@ -159,7 +159,7 @@ class StorageCommitmentInteropTest {
         // the release, else on a new one; when it crossed the A-RELEASE-RQ on the wire its response
         // cannot come back (PS3.8 Sta7/Sta8), so the SCP sends it again on a new association: at
         // least once, always the same content.
-        int listenPort = freePort();
+        int listenPort = Ports.free();
         archive.addRemote(new RemoteAe(REQUESTER, "127.0.0.1", listenPort, false, ""));
         ObjectNode spec = spec(sameAssociationScp.port(), listenPort).put("waitForReportsMs", 20000).put("settleMs", 1500);
         ObjectNode association = spec.withArray("associations").addObject().put("lingerMs", 0);
@@ -419,12 +419,6 @@ class StorageCommitmentInteropTest {
                     work, Map.of()).assertSuccess();
         }
         return work;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static void awaitReleased(DicomServer server) throws InterruptedException {

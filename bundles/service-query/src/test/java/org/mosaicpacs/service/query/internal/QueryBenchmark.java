@@ -16,6 +16,7 @@ import org.mosaicpacs.dicom.net.ServerOptions;
 import org.mosaicpacs.dicom.net.handler.DimseHandler;
 import org.mosaicpacs.dicom.net.handler.DimseHandlerRegistry;
 import org.mosaicpacs.index.jdbc.internal.TestIndex;
+import org.mosaicpacs.testing.Ports;
 import org.mosaicpacs.testing.TestData;
 import org.mosaicpacs.testing.TestEnvironment;
 import org.mosaicpacs.testing.Tools;
@@ -91,8 +92,8 @@ class QueryBenchmark {
         Path dir = Path.of("target", "bench-orthanc").toAbsolutePath();
         FindscuInteropTest.deleteTree(dir);
         Files.createDirectories(dir.resolve("db"));
-        int http = freePort();
-        int dicom = freePort();
+        int http = Ports.free();
+        int dicom = Ports.free();
         Files.writeString(dir.resolve("orthanc.json"), "{ \"Name\" : \"bench\", \"StorageDirectory\" : \"" + dir.resolve("db")
                 + "\", \"IndexDirectory\" : \"" + dir.resolve("db") + "\", \"StorageCompression\" : false, \"HttpPort\" : "
                 + http + ", \"RemoteAccessAllowed\" : false, \"AuthenticationEnabled\" : false, \"DicomAet\" : \"ORTHANC\", "
@@ -117,9 +118,4 @@ class QueryBenchmark {
         }
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

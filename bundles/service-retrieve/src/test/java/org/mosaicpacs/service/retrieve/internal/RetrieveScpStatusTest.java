@@ -37,6 +37,7 @@ import org.mosaicpacs.dicom.net.Status;
 import org.mosaicpacs.dicom.net.handler.DimseHandler;
 import org.mosaicpacs.dicom.net.handler.DimseHandlerRegistry;
 import org.mosaicpacs.index.jdbc.internal.TestIndex;
+import org.mosaicpacs.testing.Ports;
 import org.mosaicpacs.testing.TestData;
 
 /**
@@ -85,7 +86,7 @@ class RetrieveScpStatusTest {
                         UID.SecondaryCaptureImageStorage, slowStorage, UID.BasicTextSRStorage, slowStorage)));
         slowDestination.start();
         scp.remoteAes.put("SLOW", new RemoteAe("SLOW", "127.0.0.1", slowDestination.port(), false, ""));
-        scp.remoteAes.put("NOBODY", new RemoteAe("NOBODY", "127.0.0.1", RetrieveTestServer.freePort(), false, ""));
+        scp.remoteAes.put("NOBODY", new RemoteAe("NOBODY", "127.0.0.1", Ports.free(), false, ""));
         client = DicomClient.builder().build();
     }
 

@@ -1,8 +1,6 @@
 package org.mosaicpacs.service.retrieve.internal;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,6 +23,7 @@ import org.mosaicpacs.dicom.net.DicomServer;
 import org.mosaicpacs.dicom.net.ServerOptions;
 import org.mosaicpacs.dicom.net.handler.DimseHandler;
 import org.mosaicpacs.dicom.net.handler.DimseHandlerRegistry;
+import org.mosaicpacs.testing.Ports;
 
 /**
  * The retrieve SCP on an acceptor for tests, as the distribution runs it: the four C-MOVE and
@@ -98,14 +97,6 @@ final class RetrieveTestServer implements AutoCloseable {
         }
     }
 
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** A DCMTK storescp writing what it receives into a folder; stopped on close. */
     static final class StoreScp implements AutoCloseable {
         final Path dir;
@@ -122,7 +113,7 @@ final class RetrieveTestServer implements AutoCloseable {
         static StoreScp start(Path dir, String aeTitle, String... options) throws IOException, InterruptedException {
             deleteTree(dir);
             Files.createDirectories(dir);
-            int port = freePort();
+            int port = Ports.free();
             List<String> command = new java.util.ArrayList<>(List.of(org.mosaicpacs.testing.Tools.require("storescp")
                     .toString(), "-aet", aeTitle, "-od", dir.toString()));
             command.addAll(List.of(options));
@@ -132,7 +123,7 @@ final class RetrieveTestServer implements AutoCloseable {
             pb.environment().put("TCP_NODELAY", "1");
             Process p = pb.start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (!listening(port)) {
+            while (!Ports.listening(port)) {
                 if (!p.isAlive() || System.nanoTime() > deadline) {
                     p.destroyForcibly();
                     throw new IllegalStateException("storescp did not start on port " + port);
@@ -140,23 +131,6 @@ final class RetrieveTestServer implements AutoCloseable {
                 Thread.sleep(50);
             }
             return new StoreScp(dir, port, p);
-        }
-
-        /** True once a socket listens on the port (read from /proc: a probe would be an association attempt). */
-        private static boolean listening(int port) throws IOException {
-            String local = String.format(":%04X ", port);
-            for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-                Path f = Path.of(table);
-                if (Files.exists(f)) {
-                    for (String line : Files.readAllLines(f)) {
-                        String[] cols = line.trim().split("\\s+");
-                        if (cols.length > 3 && (cols[1] + " ").endsWith(local) && cols[3].equals("0A")) {
-                            return true;
-                        }
-                    }
-                }
-            }
-            return false;
         }
 
         @Override

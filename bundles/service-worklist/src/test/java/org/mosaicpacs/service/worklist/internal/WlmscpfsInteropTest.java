@@ -3,7 +3,6 @@ package org.mosaicpacs.service.worklist.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +29,7 @@ import org.mosaicpacs.dicom.io.WriteOptions;
 import org.mosaicpacs.dicom.net.DicomServer;
 import org.mosaicpacs.dicom.net.ServerOptions;
 import org.mosaicpacs.dicom.net.handler.DimseHandlerRegistry;
+import org.mosaicpacs.testing.Ports;
 import org.mosaicpacs.testing.TestDatabase;
 import org.mosaicpacs.testing.TestFiles;
 import org.mosaicpacs.testing.Tools;
@@ -224,7 +224,7 @@ class WlmscpfsInteropTest {
                         new WorklistScp(store, true, 0))));
         server.start();
 
-        wlmscpfsPort = freePort();
+        wlmscpfsPort = Ports.free();
         // -csk: answer in the character set of the file (default: none at all, which loses the Korean names)
         wlmscpfs = new ProcessBuilder(wlmscpfsExe.toString(), "-dfp", work.resolve("worklists").toString(), "-csk",
                 "--single-process", Integer.toString(wlmscpfsPort))
@@ -307,12 +307,6 @@ class WlmscpfsInteropTest {
             System.out.printf("%-30s %d matches, %s%n", a.query().name(), a.ours().size(),
                     a.query().departure() == Departure.NONE ? "identical to wlmscpfs" : a.query().departure());
         }));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private void awaitListening(int port) throws Exception {
