@@ -3,9 +3,7 @@ package org.mosaicpacs.itests.dicomweb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.mosaicpacs.itests.server.MosaicServer;
 import org.mosaicpacs.itests.server.SharedMosaicServer;
+import org.mosaicpacs.testing.NodeProject;
 import org.mosaicpacs.testing.TestEnvironment;
 import org.mosaicpacs.testing.Tools;
 
@@ -32,15 +31,9 @@ class DicomWebClientIT {
     void dicomwebClientCallsEveryOperation(MosaicServer server) throws IOException {
         DicomWebCorpus.awaitDicomWeb(server.http("/"));
         Path node = Tools.require("node");
-        Path npm = Tools.require("npm");
         Path source = TestEnvironment.repoRoot().resolve("karaf-distribution/itests/src/test/node");
-        Path work = Path.of("target/dicomweb-client").toAbsolutePath();
-        Files.createDirectories(work);
-        for (String f : List.of("package.json", "package-lock.json", "dicomweb-client.test.mjs")) {
-            Files.copy(source.resolve(f), work.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-        }
-        Tools.run(Duration.ofMinutes(3), List.of(npm.toString(), "ci", "--no-audit", "--no-fund", "--loglevel=error"),
-                work, Map.of()).assertSuccess();
+        Path work = NodeProject.install(source, Path.of("target/dicomweb-client").toAbsolutePath(),
+                List.of("package.json", "package-lock.json", "dicomweb-client.test.mjs"), true);
 
         List<String> expected = new ArrayList<>(List.of(Tools.pydicomPython().toString(),
                 source.resolve("expected.py").toString(), work.resolve("expected.json").toString()));

@@ -37,6 +37,7 @@ import org.mosaicpacs.dicom.io.DicomReader;
 import org.mosaicpacs.dicom.io.StopCondition;
 import org.mosaicpacs.itests.plugins.PluginTests;
 import org.mosaicpacs.itests.server.MosaicServer;
+import org.mosaicpacs.testing.NodeProject;
 import org.mosaicpacs.testing.TestData;
 import org.mosaicpacs.testing.TestEnvironment;
 import org.mosaicpacs.testing.Tools;
@@ -243,15 +244,9 @@ class OhifViewerIT {
      */
     private Path browserTests() throws IOException {
         if (browserTests == null) {
-            Path npm = Tools.require("npm");
             Path source = TestEnvironment.repoRoot().resolve("karaf-distribution/itests/src/test/node-viewer");
-            Path work = Path.of("target/viewer-browser").toAbsolutePath();
-            Files.createDirectories(work);
-            for (String f : List.of("package.json", "package-lock.json", "ohif.mjs", "viewer.test.mjs", "seg-overlay.test.mjs")) {
-                Files.copy(source.resolve(f), work.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-            }
-            Tools.run(Duration.ofMinutes(3), List.of(npm.toString(), "ci", "--no-audit", "--no-fund", "--loglevel=error"),
-                    work, Map.of()).assertSuccess();
+            Path work = NodeProject.install(source, Path.of("target/viewer-browser").toAbsolutePath(),
+                    List.of("package.json", "package-lock.json", "ohif.mjs", "viewer.test.mjs", "seg-overlay.test.mjs"), true);
             browserTests = work;
         }
         return browserTests;

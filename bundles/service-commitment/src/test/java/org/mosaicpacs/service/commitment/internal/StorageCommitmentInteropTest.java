@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +29,11 @@ import org.mosaicpacs.dicom.net.ServerOptions;
 import org.mosaicpacs.dicom.net.Status;
 import org.mosaicpacs.dicom.net.handler.DimseHandler;
 import org.mosaicpacs.dicom.net.handler.DimseHandlerRegistry;
+import org.mosaicpacs.testing.NodeProject;
 import org.mosaicpacs.testing.Ports;
 import org.mosaicpacs.testing.TestEnvironment;
 import org.mosaicpacs.testing.Tools;
+import org.mosaicpacs.testing.Tshark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -204,7 +205,7 @@ class StorageCommitmentInteropTest {
             Process capturing = new ProcessBuilder(tshark.toString(), "-i", "lo", "-f", filter, "-w", capture.toString())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile()).start();
             try {
-                awaitCapturing(capturing, stderr);
+                Tshark.awaitCapturing(capturing, stderr);
                 // failures exist, reported on the same association
                 requestCommitment(sameAssociationScp.port(), ROOT + ".6.1", receiver, reports,
                         UID.CTImageStorage, CT_1, UID.CTImageStorage, UNKNOWN);
@@ -335,8 +336,9 @@ class StorageCommitmentInteropTest {
 
     private JsonNode runDcmjsDimse(ObjectNode spec, String name) throws IOException {
         Path node = Tools.require("node");
-        Path npm = Tools.require("npm");
-        Path work = installDcmjsDimse(npm);
+        Path work = NodeProject.install(TestEnvironment.repoRoot().resolve("bundles/service-commitment/src/test/node"),
+                Path.of("target", "dcmjs-commitment").toAbsolutePath(),
+                List.of("package.json", "package-lock.json", "commitment-scu.js"), false);
         Path specFile = work.resolve(name + "-spec.json");
         Path resultFile = work.resolve(name + "-result.json");
         json.writeValue(specFile.toFile(), spec);
@@ -405,22 +407,6 @@ class StorageCommitmentInteropTest {
         return Tools.run(Duration.ofSeconds(60), command).assertSuccess().out();
     }
 
-    private Path installDcmjsDimse(Path npm) throws IOException {
-        Path source = TestEnvironment.repoRoot().resolve("bundles/service-commitment/src/test/node");
-        Path work = Path.of("target", "dcmjs-commitment").toAbsolutePath();
-        Files.createDirectories(work);
-        boolean lockChanged = !Files.exists(work.resolve("package-lock.json"))
-                || Files.mismatch(source.resolve("package-lock.json"), work.resolve("package-lock.json")) >= 0;
-        for (String file : List.of("package.json", "package-lock.json", "commitment-scu.js")) {
-            Files.copy(source.resolve(file), work.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (lockChanged || !Files.exists(work.resolve("node_modules/dcmjs-dimse/package.json"))) {
-            Tools.run(Duration.ofMinutes(3), List.of(npm.toString(), "ci", "--no-audit", "--no-fund", "--ignore-scripts"),
-                    work, Map.of()).assertSuccess();
-        }
-        return work;
-    }
-
     private static void awaitReleased(DicomServer server) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (server.activeAssociations() > 0 && System.nanoTime() < deadline) {
@@ -428,30 +414,4 @@ class StorageCommitmentInteropTest {
         }
     }
 
-    /**
-     * Waits until tshark really captures: tshark 4 prints "Capture started" after "Capturing on";
-     * an older tshark that never says so gets two seconds.
-     */
-    private static void awaitCapturing(Process tshark, Path stderr) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        long capturingSince = 0;
-        while (System.nanoTime() < deadline) {
-            String err = Files.exists(stderr) ? Files.readString(stderr) : "";
-            if (err.contains("Capture started")) {
-                return;
-            }
-            if (err.contains("Capturing on") && capturingSince == 0) {
-                capturingSince = System.nanoTime();
-            }
-            if (capturingSince != 0 && System.nanoTime() - capturingSince > TimeUnit.SECONDS.toNanos(2)) {
-                return;
-            }
-            if (!tshark.isAlive()) {
-                TestEnvironment.missing("packet capture on lo with tshark (" + err.strip() + ")",
-                        "run as root or add the user to the wireshark group");
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("tshark did not start capturing within 20 s");
-    }
 }

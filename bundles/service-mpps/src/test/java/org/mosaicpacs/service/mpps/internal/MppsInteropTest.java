@@ -2,7 +2,6 @@ package org.mosaicpacs.service.mpps.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,9 +27,11 @@ import org.mosaicpacs.dicom.net.DimseResponse;
 import org.mosaicpacs.dicom.net.ServerOptions;
 import org.mosaicpacs.dicom.net.Status;
 import org.mosaicpacs.dicom.net.handler.DimseHandlerRegistry;
+import org.mosaicpacs.testing.NodeProject;
 import org.mosaicpacs.testing.TestDatabase;
 import org.mosaicpacs.testing.TestEnvironment;
 import org.mosaicpacs.testing.Tools;
+import org.mosaicpacs.testing.Tshark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -83,10 +84,11 @@ class MppsInteropTest {
     @Test
     void dcmjsDimseRunsTheCycleAndGetsThePs34FailureStatuses() throws Exception {
         Path node = Tools.require("node");
-        Path npm = Tools.require("npm");
         // the scheduled step mpps-scu.js names in its Scheduled Step Attributes Sequence
         String worklistItem = worklist.schedule(ROOT + ".1", "ACC-DCMJS-1", "RP-DCMJS-1", "SPS-DCMJS-1");
-        Path work = installDcmjsDimse(npm);
+        Path work = NodeProject.install(TestEnvironment.repoRoot().resolve("bundles/service-mpps/src/test/node"),
+                Path.of("target", "dcmjs-mpps").toAbsolutePath(), List.of("package.json", "package-lock.json", "mpps-scu.js"),
+                false);
 
         Path results = work.resolve("results.json");
         Files.deleteIfExists(results);
@@ -170,7 +172,7 @@ class MppsInteropTest {
                 capture.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(stderr.toFile()).start();
         try {
-            awaitCapturing(capturing, stderr);
+            Tshark.awaitCapturing(capturing, stderr);
             ourScuCycle("TSHARKSCU");
             Thread.sleep(500); // let the last segments reach the capture
         } finally {
@@ -242,50 +244,6 @@ class MppsInteropTest {
             association.release();
         }
         return statuses;
-    }
-
-    private Path installDcmjsDimse(Path npm) throws IOException {
-        Path source = TestEnvironment.repoRoot().resolve("bundles/service-mpps/src/test/node");
-        Path work = Path.of("target", "dcmjs-mpps").toAbsolutePath();
-        Files.createDirectories(work);
-        boolean lockChanged = !Files.exists(work.resolve("package-lock.json"))
-                || Files.mismatch(source.resolve("package-lock.json"), work.resolve("package-lock.json")) >= 0;
-        for (String file : List.of("package.json", "package-lock.json", "mpps-scu.js")) {
-            Files.copy(source.resolve(file), work.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (lockChanged || !Files.exists(work.resolve("node_modules/dcmjs-dimse/package.json"))) {
-            Tools.run(Duration.ofMinutes(3), List.of(npm.toString(), "ci", "--no-audit", "--no-fund", "--ignore-scripts"),
-                    work, Map.of()).assertSuccess();
-        }
-        return work;
-    }
-
-    /**
-     * Waits until tshark really captures. "Capturing on ..." comes before the capture is running;
-     * tshark 4 then prints "Capture started" (its stderr is kept in a file). An older tshark that
-     * never says so gets two seconds.
-     */
-    private static void awaitCapturing(Process tshark, Path stderr) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        long capturingSince = 0;
-        while (System.nanoTime() < deadline) {
-            String err = Files.exists(stderr) ? Files.readString(stderr) : "";
-            if (err.contains("Capture started")) {
-                return;
-            }
-            if (err.contains("Capturing on") && capturingSince == 0) {
-                capturingSince = System.nanoTime();
-            }
-            if (capturingSince != 0 && System.nanoTime() - capturingSince > TimeUnit.SECONDS.toNanos(2)) {
-                return;
-            }
-            if (!tshark.isAlive()) {
-                TestEnvironment.missing("packet capture on lo with tshark (" + err.strip() + ")",
-                        "run as root or add the user to the wireshark group");
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("tshark did not start capturing within 20 s");
     }
 
     private static int count(String text, String what) {
