@@ -3,7 +3,12 @@ package org.mosaicpacs.itests.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,12 +22,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.mosaicpacs.itests.server.MosaicServer;
+import org.mosaicpacs.testing.Ports;
 
 /**
  * The JAX-RS whiteboard applications ({@code /api}, {@code /dicom-web}) survive each other's
  * re-creation and the runtime changes an admin makes: restarting either REST bundle, installing
  * and removing an HttpService-based feature (the web console, which makes pax-web restart its
- * default context), changing a codec feature, and restarting the server.
+ * default context), changing a codec feature, restarting the server, and moving the HTTP port live
+ * away from a port another program took.
  *
  * <p>Regression test for CXF's single HTTP destination registry shared by every application's
  * bus (see {@code org.apache.cxf.osgi.http.transport.disable} in the assembly POM): with it shared,
@@ -48,6 +55,7 @@ class RestResilienceIT {
     private static final Duration SETTLE_DEADLINE = Duration.ofSeconds(90);
     private static final Duration STEADY = Duration.ofSeconds(2);
     private static final Duration SAMPLE_INTERVAL = Duration.ofMillis(250);
+    private static final String SET_HTTP_PORT = "config:property-set -p org.ops4j.pax.web org.osgi.service.http.port ";
     private static final Pattern CHANGE_COUNT = Pattern.compile("service\\.changecount\\s*=\\s*(\\d+)");
 
     private MosaicServer server;
@@ -106,6 +114,54 @@ class RestResilienceIT {
             assertThat(bundleInstalled(codec)).as("%s installed after %s", codec, command)
                     .isEqualTo(command.equals("feature:install"));
             awaitBothAnswering("after " + command + " mosaic-codec-rle");
+        }
+    }
+
+    /**
+     * Pax Web does not retry a port it could not bind. What the admin guide prescribes instead, with
+     * no restart: set the HTTP port live to one that is free (or back, once the other program let go).
+     */
+    @Test
+    void anHttpPortTakenByAnotherProgramIsLeftByMovingThePortLive() throws Exception {
+        awaitBothAnswering("before the HTTP port moves");
+        int original = server.httpPort();
+        int taken = Ports.free();
+        try (ServerSocket squatter = new ServerSocket()) {
+            squatter.setReuseAddress(true);
+            squatter.bind(new InetSocketAddress(taken));
+            server.shell(SET_HTTP_PORT + taken);
+            awaitLogged(Pattern.compile("Failed to bind to \\S*:" + taken + "\\b"));
+            // the old connector is gone and the new one never came: nothing serves REST now
+            awaitConnectionRefused(original);
+        }
+        server.shell(SET_HTTP_PORT + original);
+        awaitBothAnswering("after the HTTP port moved back live");
+    }
+
+    private void awaitLogged(Pattern line) throws IOException {
+        Path log = server.home().resolve("data/log/karaf.log");
+        long deadline = System.nanoTime() + SETTLE_DEADLINE.toNanos();
+        while (!line.matcher(Files.readString(log, StandardCharsets.ISO_8859_1)).find()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("karaf.log has no line like \"" + line + "\" within " + SETTLE_DEADLINE
+                        + server.diagnostics("pax-web", "Pax Web"));
+            }
+            sleep(SAMPLE_INTERVAL);
+        }
+    }
+
+    private void awaitConnectionRefused(int port) {
+        long deadline = System.nanoTime() + SETTLE_DEADLINE.toNanos();
+        while (true) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            } catch (IOException refused) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("port " + port + " still accepts connections after the HTTP port moved");
+            }
+            sleep(SAMPLE_INTERVAL);
         }
     }
 
