@@ -16,16 +16,17 @@ import java.util.zip.CRC32C;
  *
  * <p>The algorithm is {@value #CRC32C} or any {@link MessageDigest} algorithm of the runtime
  * ({@code SHA-256}, {@code SHA-1}, {@code MD5}). The checksum's text is lower-case hex: the digest's
- * bytes, or for CRC32C the 32-bit value big-endian, as {@code crc32c} tools and S3 print it in hex
- * (Castagnoli polynomial, RFC 3720 B.4).
+ * bytes, or for CRC32C the 32-bit value big-endian (Castagnoli polynomial, RFC 3720 B.4; S3 shows
+ * the same four bytes in base64).
  *
- * <p>CRC32C detects accidental corruption (a flipped bit, a truncated or mixed-up file) and costs a
- * fortieth of SHA-256 on CPUs with the CRC32 instruction; a digest such as SHA-256 is for sites that
- * also want evidence against deliberate change. One instance per object; not thread-safe.
+ * <p>CRC32C is for accidental corruption: it detects every burst of up to 32 flipped bits and misses
+ * other damage (a truncated or mixed-up file) with a chance of 2^-32, and costs about a fortieth of
+ * SHA-256 on CPUs with the CRC32 instruction. A digest such as SHA-256 is for sites that also want
+ * evidence against deliberate change. One instance per object; not thread-safe.
  */
 public final class ObjectChecksum {
 
-    /** CRC-32C (Castagnoli), the checksum S3, GCS and iSCSI use for data integrity. */
+    /** CRC-32C (Castagnoli): the integrity checksum of iSCSI and GCS, and one S3 offers. */
     public static final String CRC32C = "CRC32C";
 
     private final String algorithm;

@@ -55,9 +55,9 @@ public class FileSystemStorageComponent implements StorageBackend {
                 + "when they would leave less free space than this.")
         long minFreeSpaceMB() default 1024;
 
-        // CRC32C by default: it catches corruption as surely as a digest does, for a fortieth of
-        // SHA-256's CPU, which was a quarter of ingest's (docs/performance.md). Objects keep the
-        // algorithm they were stored with, so changing this never breaks verification.
+        // CRC32C by default: it is made for accidental corruption (bit rot, truncation) and costs
+        // a fortieth of SHA-256's CPU, which was a quarter of ingest's (docs/performance.md).
+        // Objects keep the algorithm they were stored with, so changing this never breaks verification.
         @AttributeDefinition(name = "Checksum algorithm", description = "Checksum recorded per new object and compared "
                 + "by Storage Commitment and mosaic:archive-verify: CRC32C, or a digest (SHA-256, SHA-1, MD5) for "
                 + "evidence against deliberate change.")
