@@ -329,7 +329,7 @@ public final class MosaicServer implements AutoCloseable {
             }
             String out = r.out();
             int nl = out.lastIndexOf('\n');
-            return new CurlResponse(Integer.parseInt(out.substring(nl + 1).trim()), out.substring(0, nl));
+            return new CurlResponse(http(path), Integer.parseInt(out.substring(nl + 1).trim()), out.substring(0, nl));
         }
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest request = HttpRequest.newBuilder(http(path)).timeout(Duration.ofSeconds(30)).build();
@@ -435,10 +435,11 @@ public final class MosaicServer implements AutoCloseable {
     }
 
     /** The status and body of a request made with curl (offline servers). */
-    private record CurlResponse(int statusCode, String body) implements HttpResponse<String> {
+    private record CurlResponse(URI uri, int statusCode, String body) implements HttpResponse<String> {
+        /** The GET that curl made, as a request object (it was not sent by an HttpClient). */
         @Override
         public HttpRequest request() {
-            throw new UnsupportedOperationException("curl response has no request object");
+            return HttpRequest.newBuilder(uri).GET().build();
         }
 
         @Override
@@ -454,11 +455,6 @@ public final class MosaicServer implements AutoCloseable {
         @Override
         public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
             return java.util.Optional.empty();
-        }
-
-        @Override
-        public URI uri() {
-            throw new UnsupportedOperationException("curl response has no URI object");
         }
 
         @Override

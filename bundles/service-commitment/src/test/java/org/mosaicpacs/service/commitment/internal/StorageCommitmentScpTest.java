@@ -109,11 +109,7 @@ class StorageCommitmentScpTest {
     @Test
     void objectsStoredWithSha256BeforeCrc32cAreStillVerified() throws Exception {
         BlockingQueue<DataSet> reports = new ArrayBlockingQueue<>(1);
-        DimseHandler receiver = (request, context) -> {
-            DataSet report = request.dataSet();
-            context.afterResponse(a -> reports.add(report));
-            return DimseResponse.success();
-        };
+        DimseHandler receiver = reportsTo(reports);
         AAssociateRq rq = AAssociateRq.builder("MOSAIC", "MODALITY").presentationContext(UID.StorageCommitmentPushModel).build();
         try (Association association = client.connect("127.0.0.1", server.port(), rq,
                 DimseHandlerRegistry.of(Map.of(UID.StorageCommitmentPushModel, receiver)))) {
@@ -166,11 +162,7 @@ class StorageCommitmentScpTest {
     void badRequestsGetTheStatusesPs34Names() throws Exception {
         AAssociateRq rq = AAssociateRq.builder("MOSAIC", "MODALITY").presentationContext(UID.StorageCommitmentPushModel).build();
         BlockingQueue<DataSet> reports = new ArrayBlockingQueue<>(1);
-        DimseHandler receiver = (request, context) -> {
-            DataSet report = request.dataSet();
-            context.afterResponse(a -> reports.add(report));
-            return DimseResponse.success();
-        };
+        DimseHandler receiver = reportsTo(reports);
         try (Association association = client.connect("127.0.0.1", server.port(), rq,
                 DimseHandlerRegistry.of(Map.of(UID.StorageCommitmentPushModel, receiver)))) {
             DataSet ok = CommitmentFixture.request("2.25.3", List.of(UID.CTImageStorage, "1.2.3.1"));
@@ -188,5 +180,14 @@ class StorageCommitmentScpTest {
                     .status()).as("the association goes on").isEqualTo(Status.SUCCESS);
             assertThat(reports.poll(20, TimeUnit.SECONDS)).isNotNull();
         }
+    }
+
+    /** The requester's N-EVENT-REPORT SCP: each report is queued once its response is sent (PS3.8 Sta7/Sta8). */
+    private static DimseHandler reportsTo(BlockingQueue<DataSet> reports) {
+        return (request, context) -> {
+            DataSet report = request.dataSet();
+            context.afterResponse(a -> reports.add(report));
+            return DimseResponse.success();
+        };
     }
 }
