@@ -7,9 +7,11 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.mosaicpacs.api.archive.Archive;
@@ -112,6 +114,7 @@ public class ArchiveComponent implements Archive {
     private final Map<String, StorageBackend> storages = new ConcurrentHashMap<>();
     private final AtomicReference<Transcoder> transcoder = new AtomicReference<>();
     private final ScheduledExecutorService scheduler;
+    private final ExecutorService committer;
     private final Ingest ingest;
     private final StudyStableTracker stable;
 
@@ -127,7 +130,13 @@ public class ArchiveComponent implements Archive {
         });
         IngestCompressor compressor = new IngestCompressor(settings.compression(), transcoder::get, SPOOL_MEMORY_LIMIT,
                 Path.of(System.getProperty("java.io.tmpdir")));
-        this.ingest = new Ingest(index, storages::get, settings, compressor, Clock.systemUTC());
+        AtomicInteger committers = new AtomicInteger();
+        this.committer = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "mosaic-object-commit-" + committers.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.ingest = new Ingest(index, storages::get, settings, compressor, Clock.systemUTC(), committer);
         this.stable = new StudyStableTracker(scheduler, settings.studyStableMillis(), this::postStable);
         LOG.info("Archive storing to '{}', duplicates {}, {} coercion rule(s), study stable after {} s, "
                 + "compress on ingest {}", settings.storageId(), settings.duplicatePolicy(), settings.coercions().size(),
@@ -141,7 +150,10 @@ public class ArchiveComponent implements Archive {
     @Deactivate
     void deactivate() throws InterruptedException {
         scheduler.shutdownNow();
+        // commits under way finish: each ingest waits for its own; later ones run on the ingesting thread
+        committer.shutdown();
         scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        committer.awaitTermination(30, TimeUnit.SECONDS);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

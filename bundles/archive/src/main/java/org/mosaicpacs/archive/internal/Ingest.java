@@ -10,6 +10,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -57,8 +61,9 @@ import org.slf4j.LoggerFactory;
  * <li>The rest of the data set is parsed for its structure while every byte flows unchanged
  *     into storage; bulk values are never held in memory. A truncated or malformed data set
  *     fails here, and nothing of it is kept.</li>
- * <li>The storage object is committed, then the index rows; only then does the caller learn
- *     of success.</li>
+ * <li>The storage object is committed (made durable and visible) while the index writes its rows;
+ *     the index commits them only once the object is committed, and only then does the caller
+ *     learn of success.</li>
  * </ol>
  *
  * <p>With compression on ingest ({@link CompressionPolicy}), an uncompressed object of a chosen
@@ -84,14 +89,20 @@ final class Ingest {
     private final ArchiveSettings settings;
     private final IngestCompressor compressor;
     private final Clock clock;
+    private final Executor committer;
 
+    /**
+     * @param committer runs storage commits (fdatasync, rename) while the index writes its rows; a
+     *                  commit it refuses runs on the ingesting thread
+     */
     Ingest(ArchiveIndex index, Function<String, StorageBackend> storages, ArchiveSettings settings,
-           IngestCompressor compressor, Clock clock) {
+           IngestCompressor compressor, Clock clock, Executor committer) {
         this.index = index;
         this.storages = storages;
         this.settings = settings;
         this.compressor = compressor;
         this.clock = clock;
+        this.committer = committer;
     }
 
     Stored store(StoreRequest request, InputStream source) throws ArchiveException {
@@ -131,9 +142,19 @@ final class Ingest {
                 // Stored as received, streaming: nothing but the identification part is held in memory.
                 writer = storage.create(descriptor, -1);
                 rest.into(writer.stream());
-                StoredObject stored = writer.commit();
+                Optional<StoredObject> finished = writer.finish();
+                if (finished.isEmpty()) {
+                    StoredObject stored = writer.commit();
+                    writer = null;
+                    return new Stored(record(header, stored, CompletableFuture.completedFuture(stored), ts.uid(), received,
+                            storage), null, header, warnings);
+                }
+                // The storage makes the object durable while the index writes its rows; the index
+                // commits them only after that (ArchiveIndex.record with a Future).
+                CompletableFuture<StoredObject> durable = commitMeanwhile(writer);
                 writer = null;
-                return new Stored(record(header, stored, ts.uid(), received, storage), null, header, warnings);
+                return new Stored(record(header, finished.get(), durable, ts.uid(), received, storage), null, header,
+                        warnings);
             }
             // A compression candidate is received completely before anything is stored, so that it can
             // still be stored exactly as received if compression fails.
@@ -150,7 +171,8 @@ final class Ingest {
                     writer = null;
                     DataSet indexed = compressed != null ? compressed.header() : header;
                     String storedTs = compressed != null ? compressed.transferSyntaxUid() : ts.uid();
-                    return new Stored(record(indexed, stored, storedTs, received, storage), null, indexed, warnings);
+                    return new Stored(record(indexed, stored, CompletableFuture.completedFuture(stored), storedTs, received,
+                            storage), null, indexed, warnings);
                 }
             }
         } catch (ArchiveException e) {
@@ -244,17 +266,61 @@ final class Ingest {
         }
     }
 
-    private RecordOutcome record(DataSet header, StoredObject stored, String tsUid, Instant received,
-                                 StorageBackend storage) throws IndexException, IOException {
+    /**
+     * Commits a finished object on the committer, and discards it if that fails. The future fails
+     * with the storage's exception.
+     */
+    private CompletableFuture<StoredObject> commitMeanwhile(ObjectWriter writer) {
+        CompletableFuture<StoredObject> durable = new CompletableFuture<>();
+        Runnable commit = () -> {
+            try {
+                durable.complete(writer.commit());
+            } catch (IOException | RuntimeException e) {
+                try {
+                    writer.close();
+                } catch (IOException closing) {
+                    e.addSuppressed(closing);
+                }
+                durable.completeExceptionally(e);
+            }
+        };
+        try {
+            committer.execute(commit);
+        } catch (RejectedExecutionException e) {
+            commit.run(); // the archive is stopping
+        }
+        return durable;
+    }
+
+    /** Waits for an object's commit; its failure is thrown as the storage's. */
+    private static StoredObject awaitCommitted(CompletableFuture<StoredObject> durable) throws IOException {
+        try {
+            return durable.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Records an object in the index once {@code durable} completes (the index may write its rows
+     * meanwhile). If the object failed to commit, that storage failure is what is thrown.
+     */
+    private RecordOutcome record(DataSet header, StoredObject stored, CompletableFuture<StoredObject> durable, String tsUid,
+                                 Instant received, StorageBackend storage) throws IndexException, IOException {
         boolean replace = settings.duplicatePolicy() == DuplicatePolicy.REPLACE;
         RecordOutcome outcome;
         try {
-            outcome = index.record(header, stored, tsUid, received, replace);
+            outcome = index.record(header, stored, tsUid, received, replace, durable);
         } catch (DuplicateInstanceException e) {
             // Another association stored the same instance between our check and now: the same
             // object, so keep one copy under the key both wrote to.
+            awaitCommitted(durable);
             return new RecordOutcome(e.existing(), null, 0, 0);
         } catch (IndexException | RuntimeException e) {
+            awaitCommitted(durable);
             // The object is committed but not indexed: remove it so that storage holds nothing the
             // index does not know (unless it replaced an object under the same key).
             if (!replace) {

@@ -360,7 +360,7 @@ class CompressOnIngestTest {
                         mode.getValue());
                 InMemoryIndex index = new InMemoryIndex();
                 Ingest ingest = new Ingest(index, id -> storage, settings, new IngestCompressor(mode.getValue(),
-                        () -> transcoder, 4 << 20, temp.resolve("spool")), java.time.Clock.systemUTC());
+                        () -> transcoder, 4 << 20, temp.resolve("spool")), java.time.Clock.systemUTC(), Runnable::run);
                 long start = System.nanoTime();
                 for (byte[] ct : cts) {
                     ingest.store(StoreRequest.part10("TEST"), new ByteArrayInputStream(ct));

@@ -44,7 +44,7 @@ final class IngestFixture {
         IngestCompressor compressor = new IngestCompressor(compression, transcoder, spoolMemoryLimit,
                 storage.root.resolveSibling(storage.root.getFileName() + "-spool"));
         ingest = new Ingest(index, id -> "fs".equals(id) ? storage : null, settings, compressor,
-                Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC));
+                Clock.fixed(Instant.parse("2026-11-21T12:00:00Z"), ZoneOffset.UTC), Runnable::run);
     }
 
     Ingest.Stored storeFile(Path file) throws IOException, ArchiveException {

@@ -97,10 +97,11 @@ class IngestPipelineBenchmarkTest {
         ArchiveSettings settings = new ArchiveSettings("fs", DuplicatePolicy.REJECT, List.of(), 0, 64L << 20,
                 CompressionPolicy.OFF);
         ExecutorService associations = Executors.newFixedThreadPool(THREADS);
+        ExecutorService commits = Executors.newCachedThreadPool();
         try {
             Ingest ingest = new Ingest(index, id -> storage, settings,
                     new IngestCompressor(CompressionPolicy.OFF, () -> null, 1 << 20, root.resolve("spool")),
-                    Clock.systemUTC());
+                    Clock.systemUTC(), commits);
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
@@ -129,6 +130,7 @@ class IngestPipelineBenchmarkTest {
             return new double[] {wall, cpu};
         } finally {
             associations.shutdownNow();
+            commits.shutdownNow();
             dataSource.close();
             shutDown(database);
         }

@@ -3,6 +3,9 @@ package org.mosaicpacs.api.index;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 import org.mosaicpacs.api.storage.StoredObject;
 import org.mosaicpacs.dicom.DataSet;
@@ -32,6 +35,49 @@ public interface ArchiveIndex {
      */
     RecordOutcome record(DataSet header, StoredObject object, String transferSyntaxUid, Instant received,
                          boolean replaceExisting) throws IndexException;
+
+    /**
+     * Records an instance whose object the storage is still making durable, so that the two overlap:
+     * the rows are written meanwhile, but the transaction commits only once {@code objectDurable}
+     * has completed normally. The index therefore never names an object that a crash could still
+     * lose. If it completes exceptionally (or the wait is interrupted), nothing is recorded and an
+     * {@link IndexException} is thrown with that failure as its cause.
+     *
+     * <p>The default waits for the object, then records as
+     * {@link #record(DataSet, StoredObject, String, Instant, boolean)} does; an index whose
+     * transaction can be held open overrides it.
+     *
+     * @param object        the object as it will be once durable (key, size, checksum final)
+     * @param objectDurable completes when the object is durable and visible under its key
+     * @since 1.1
+     */
+    default RecordOutcome record(DataSet header, StoredObject object, String transferSyntaxUid, Instant received,
+                                 boolean replaceExisting, Future<?> objectDurable) throws IndexException {
+        awaitDurable(objectDurable, object);
+        return record(header, object, transferSyntaxUid, received, replaceExisting);
+    }
+
+    /**
+     * Waits until an object is durable, for implementations of
+     * {@link #record(DataSet, StoredObject, String, Instant, boolean, Future)}.
+     *
+     * @throws IndexException with the object's failure as cause if it did not become durable
+     * @since 1.1
+     */
+    static void awaitDurable(Future<?> objectDurable, StoredObject object) throws IndexException {
+        try {
+            objectDurable.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IndexException("object " + object.key() + " was not stored, so it is not recorded: " + cause.getMessage(),
+                    cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IndexException("interrupted while waiting for object " + object.key() + " to be stored", e);
+        } catch (CancellationException e) {
+            throw new IndexException("storing object " + object.key() + " was cancelled, so it is not recorded", e);
+        }
+    }
 
     /** The instance with this SOP Instance UID, if recorded. */
     Optional<InstanceRecord> findInstance(String sopInstanceUid) throws IndexException;

@@ -5,7 +5,7 @@
  * of PS3.4 C.2.2.2 live in it once, so C-FIND and QIDO-RS give the same answers.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.mosaicpacs.api.index;
 
 import org.osgi.annotation.bundle.Export;

@@ -2,6 +2,7 @@ package org.mosaicpacs.api.storage;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Optional;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -19,6 +20,21 @@ public interface ObjectWriter extends AutoCloseable {
 
     /** Where the object's bytes go. Closing this stream does not commit. */
     OutputStream stream();
+
+    /**
+     * Ends the object's bytes and tells what {@link #commit()} will store: key, size and checksum
+     * are final from here on, but the object is neither durable nor visible yet. A caller uses
+     * this to prepare what depends on those values (the index rows) while {@link #commit()} runs,
+     * possibly on another thread; nothing may be made to depend on the object until that returned.
+     * Nothing more may be written to {@link #stream()}.
+     *
+     * @return the object as it will be committed, or empty if this backend learns its key, size or
+     *         checksum only when committing (the caller then waits for {@link #commit()})
+     * @throws StorageException when the bytes cannot be written; {@link #close()} still discards them
+     */
+    default Optional<StoredObject> finish() throws IOException {
+        return Optional.empty();
+    }
 
     /**
      * Makes the object durable (flushed to stable storage) and visible under its key, replacing

@@ -9,7 +9,7 @@
  * backend changes.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.mosaicpacs.api.storage;
 
 import org.osgi.annotation.bundle.Export;

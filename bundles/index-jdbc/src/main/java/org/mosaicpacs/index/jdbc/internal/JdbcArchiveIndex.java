@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
 import javax.sql.DataSource;
@@ -78,11 +79,22 @@ final class JdbcArchiveIndex implements ArchiveIndex {
     @Override
     public RecordOutcome record(DataSet header, StoredObject object, String transferSyntaxUid, Instant received,
                                 boolean replaceExisting) throws IndexException {
+        return record(header, object, transferSyntaxUid, received, replaceExisting, null);
+    }
+
+    /**
+     * Writes the rows while the object becomes durable, and waits for it only just before the
+     * commit: the transaction (with its patient lock) stays open that long, which for one CT image
+     * is about the time of one fdatasync.
+     */
+    @Override
+    public RecordOutcome record(DataSet header, StoredObject object, String transferSyntaxUid, Instant received,
+                                boolean replaceExisting, Future<?> objectDurable) throws IndexException {
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(object, "object");
         Objects.requireNonNull(transferSyntaxUid, "transferSyntaxUid");
         Objects.requireNonNull(received, "received");
-        NewInstance instance = NewInstance.of(header, object, transferSyntaxUid, received);
+        NewInstance instance = NewInstance.of(header, object, transferSyntaxUid, received, objectDurable);
         if (replaceExisting) {
             // may lock a second patient (the replaced instance's): never batched, see GroupCommit
             return recordAlone(instance, true);
@@ -92,7 +104,11 @@ final class JdbcArchiveIndex implements ArchiveIndex {
 
     private RecordOutcome recordAlone(NewInstance instance, boolean replaceExisting) throws IndexException {
         return write("record " + instance.record.sopInstanceUid(),
-                (c, attempt) -> writer.record(c, instance, replaceExisting, attempt > 1));
+                (c, attempt) -> {
+                    RecordOutcome outcome = writer.record(c, instance, replaceExisting, attempt > 1);
+                    instance.awaitObjectDurable();
+                    return outcome;
+                });
     }
 
     /**
@@ -113,6 +129,12 @@ final class JdbcArchiveIndex implements ArchiveIndex {
                         } catch (SQLException | IndexException | RuntimeException e) {
                             c.rollback(savepoint);
                             recorded.add(null);
+                        }
+                    }
+                    // one object that did not become durable fails the batch: each is then recorded alone
+                    for (int i = 0; i < batch.size(); i++) {
+                        if (recorded.get(i) != null) {
+                            batch.get(i).work.awaitObjectDurable();
                         }
                     }
                     return recorded;
@@ -138,6 +160,11 @@ final class JdbcArchiveIndex implements ArchiveIndex {
                 r.fail(e);
             }
         }
+    }
+
+    /** Recordings queued behind a study's running group commit. */
+    int recordingsWaiting() {
+        return studyCommits.waiting();
     }
 
     /** Group commits since start: batches, and the recordings they held. */

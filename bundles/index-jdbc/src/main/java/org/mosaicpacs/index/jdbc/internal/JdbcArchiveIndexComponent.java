@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Future;
 
 import javax.sql.DataSource;
 
@@ -75,6 +76,12 @@ public class JdbcArchiveIndexComponent implements ArchiveIndex {
     public RecordOutcome record(DataSet header, StoredObject object, String transferSyntaxUid, Instant received,
                                 boolean replaceExisting) throws IndexException {
         return index.record(header, object, transferSyntaxUid, received, replaceExisting);
+    }
+
+    @Override
+    public RecordOutcome record(DataSet header, StoredObject object, String transferSyntaxUid, Instant received,
+                                boolean replaceExisting, Future<?> objectDurable) throws IndexException {
+        return index.record(header, object, transferSyntaxUid, received, replaceExisting, objectDurable);
     }
 
     @Override

@@ -3,7 +3,9 @@ package org.mosaicpacs.index.jdbc.internal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.concurrent.Future;
 
+import org.mosaicpacs.api.index.ArchiveIndex;
 import org.mosaicpacs.api.index.IndexException;
 import org.mosaicpacs.api.index.InstanceRecord;
 import org.mosaicpacs.api.index.QueryLevel;
@@ -26,8 +28,11 @@ final class NewInstance {
     final InstanceRecord record;
     final Integer instanceNumber;
     final byte[] instanceAttrs;
+    private final StoredObject object;
+    private final Future<?> objectDurable;
 
-    private NewInstance(Map<QueryLevel, DataSet> levels, InstanceRecord record) {
+    private NewInstance(Map<QueryLevel, DataSet> levels, InstanceRecord record, StoredObject object,
+                        Future<?> objectDurable) {
         this.patient = levels.get(QueryLevel.PATIENT);
         this.study = levels.get(QueryLevel.STUDY);
         this.series = levels.get(QueryLevel.SERIES);
@@ -36,15 +41,30 @@ final class NewInstance {
         this.record = record;
         this.instanceNumber = Columns.integer(instance, Tag.InstanceNumber);
         this.instanceAttrs = EntityAttributes.encode(instance);
+        this.object = object;
+        this.objectDurable = objectDurable;
+    }
+
+    /**
+     * Waits, before the transaction recording this instance commits, until its object is durable
+     * (at once if it already was).
+     *
+     * @throws IndexException if the object did not become durable: nothing may be recorded
+     */
+    void awaitObjectDurable() throws IndexException {
+        if (objectDurable != null) {
+            ArchiveIndex.awaitDurable(objectDurable, object);
+        }
     }
 
     /**
      * Prepares an instance.
      *
+     * @param objectDurable completes when the object is durable; null if it is already
      * @throws IndexException if a UID the index needs is missing or too long
      */
-    static NewInstance of(DataSet header, StoredObject object, String transferSyntaxUid, Instant received)
-            throws IndexException {
+    static NewInstance of(DataSet header, StoredObject object, String transferSyntaxUid, Instant received,
+                          Future<?> objectDurable) throws IndexException {
         String studyUid = uid(header, Tag.StudyInstanceUID);
         String seriesUid = uid(header, Tag.SeriesInstanceUID);
         String sopUid = uid(header, Tag.SOPInstanceUID);
@@ -58,7 +78,7 @@ final class NewInstance {
         InstanceRecord record = new InstanceRecord(studyUid, seriesUid, sopUid, sopClassUid, transferSyntaxUid,
                 object.storageId(), object.key(), object.size(), object.checksumAlgorithm(), object.checksum(),
                 receivedMicros);
-        return new NewInstance(EntityAttributes.split(header), record);
+        return new NewInstance(EntityAttributes.split(header), record, object, objectDurable);
     }
 
     private static String uid(DataSet header, int tag) throws IndexException {

@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.mosaicpacs.api.storage.ObjectChecksum;
@@ -160,6 +161,7 @@ final class FileSystemStorage implements StorageBackend {
         private final CountingStream counting;
         private final OutputStream stream;
         private boolean done;
+        private StoredObject finished;
 
         FileObjectWriter(String key, Path temp, FileChannel channel, ObjectChecksum checksum) {
             this.key = key;
@@ -176,12 +178,28 @@ final class FileSystemStorage implements StorageBackend {
         }
 
         @Override
+        public Optional<StoredObject> finish() throws IOException {
+            if (done) {
+                throw new IllegalStateException("object " + key + " was already committed or discarded");
+            }
+            if (finished == null) {
+                try {
+                    stream.flush();
+                } catch (IOException e) {
+                    throw writeFailure(e);
+                }
+                finished = new StoredObject(id, key, counting.count, checksumAlgorithm, checksum.hex());
+            }
+            return Optional.of(finished);
+        }
+
+        @Override
         public StoredObject commit() throws IOException {
             if (done) {
                 throw new IllegalStateException("object " + key + " was already committed or discarded");
             }
             try {
-                stream.flush();
+                StoredObject object = finish().orElseThrow();
                 // fdatasync: the bytes and the size needed to read them back; the rename below is
                 // made durable by syncing the folder, so the file's other metadata need not be.
                 channel.force(false);
@@ -199,14 +217,21 @@ final class FileSystemStorage implements StorageBackend {
                 }
                 syncDirectory(target.getParent());
                 done = true;
-                return new StoredObject(id, key, counting.count, checksumAlgorithm, checksum.hex());
+                return object;
             } catch (IOException e) {
                 discard();
-                if (isDiskFull(e)) {
-                    throw new StorageFullException("storage " + id + " ran out of space writing " + key + ": " + e.getMessage());
-                }
-                throw new StorageException("storage " + id + " could not store " + key + ": " + e, e);
+                throw writeFailure(e);
             }
+        }
+
+        private IOException writeFailure(IOException e) {
+            if (e instanceof StorageException) {
+                return e;
+            }
+            if (isDiskFull(e)) {
+                return new StorageFullException("storage " + id + " ran out of space writing " + key + ": " + e.getMessage());
+            }
+            return new StorageException("storage " + id + " could not store " + key + ": " + e, e);
         }
 
         @Override

@@ -95,6 +95,46 @@ class FileSystemStorageTest {
     }
 
     @Test
+    void finishTellsWhatCommitWillStoreBeforeAnythingIsVisibleAndCommitMayRunOnAnotherThread() throws Exception {
+        FileSystemStorage storage = storage("{study}/{series}/{sop}.dcm", 0);
+        byte[] bytes = randomBytes(700_001);
+        ObjectWriter writer = storage.create(OBJECT, -1);
+        writer.stream().write(bytes);
+        StoredObject finished = writer.finish().orElseThrow();
+        assertThat(writer.finish()).contains(finished);
+        assertThat(finished.key()).isEqualTo("1.2.3/1.2.3.4/1.2.3.4.5.dcm");
+        assertThat(finished.size()).isEqualTo(bytes.length);
+        assertThat(storage.exists(finished.key())).as("not visible before commit").isFalse();
+
+        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            StoredObject committed = other.submit(writer::commit).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(committed).isEqualTo(finished);
+        } finally {
+            other.shutdownNow();
+        }
+        try (InputStream in = storage.open(finished.key())) {
+            assertThat(in.readAllBytes()).isEqualTo(bytes);
+        }
+        String sha = Tools.run(Duration.ofSeconds(30), List.of("sha256sum", root.resolve(finished.key()).toString()))
+                .assertSuccess().out();
+        assertThat(sha).startsWith(finished.checksum() + " ");
+        assertThatThrownBy(writer::finish).isInstanceOf(IllegalStateException.class);
+        writer.close();
+        assertThat(storage.exists(finished.key())).as("close after commit keeps the object").isTrue();
+    }
+
+    @Test
+    void aFinishedObjectThatIsClosedInsteadOfCommittedLeavesNothing() throws Exception {
+        FileSystemStorage storage = storage("{study}/{series}/{sop}.dcm", 0);
+        try (ObjectWriter writer = storage.create(OBJECT, -1)) {
+            writer.stream().write(randomBytes(300_000));
+            writer.finish().orElseThrow();
+        }
+        assertThat(allFiles()).isEmpty();
+    }
+
+    @Test
     void uncommittedObjectLeavesNothingBehind() throws Exception {
         FileSystemStorage storage = storage("{study}/{series}/{sop}.dcm", 0);
         try (ObjectWriter writer = storage.create(OBJECT, -1)) {
