@@ -297,8 +297,12 @@ final class Ingest {
         try {
             return durable.join();
         } catch (CompletionException e) {
+            if (e.getCause() instanceof StorageException se) {
+                throw se;
+            }
             if (e.getCause() instanceof IOException io) {
-                throw io;
+                // a backend breaking the contract: still the storage's failure, not the sender's data
+                throw new StorageException("storage commit failed: " + io.getMessage(), io);
             }
             throw e;
         }
