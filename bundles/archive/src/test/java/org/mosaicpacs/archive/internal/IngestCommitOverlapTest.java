@@ -111,6 +111,15 @@ class IngestCommitOverlapTest {
                     assertThat(e.reason()).isEqualTo(Reason.PROCESSING_FAILURE);
                     assertThat(e.getMessage()).contains("storage failure").contains("fdatasync failed");
                 });
+        // a backend that breaks the contract with a plain IOException: still the storage's failure
+        storage.beforeCommit = () -> {
+            throw new IOException("simulated: plain I/O failure");
+        };
+        assertThatThrownBy(() -> ingest.store(StoreRequest.part10("TEST"), new ByteArrayInputStream(ct)))
+                .isInstanceOfSatisfying(ArchiveException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.PROCESSING_FAILURE);
+                    assertThat(e.getMessage()).contains("storage failure").contains("plain I/O failure");
+                });
         assertThat(commitsEnded()).isTrue();
         assertThat(index.recorded).isZero();
         assertThat(files()).isEmpty();
