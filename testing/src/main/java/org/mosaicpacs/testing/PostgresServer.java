@@ -137,5 +137,4 @@ public final class PostgresServer {
         Tools.run(Duration.ofSeconds(30), cmd, Path.of("/"), Map.of());
         Tools.run(Duration.ofSeconds(30), List.of("rm", "-rf", dataDir.getParent().toString()));
     }
-
 }

@@ -49,5 +49,4 @@ final class MosaicKarafOptions {
             systemProperty("mosaic.itest.httpPort").value(Integer.toString(HTTP_PORT)),
         };
     }
-
 }

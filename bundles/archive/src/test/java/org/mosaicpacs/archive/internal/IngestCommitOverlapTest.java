@@ -1,7 +1,7 @@
 package org.mosaicpacs.archive.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -100,26 +100,21 @@ class IngestCommitOverlapTest {
             await(index.asked);
             throw new StorageFullException("simulated: no space left for the commit");
         };
-        assertThatThrownBy(() -> ingest.store(StoreRequest.part10("TEST"), new ByteArrayInputStream(ct)))
-                .isInstanceOfSatisfying(ArchiveException.class, e -> assertThat(e.reason()).isEqualTo(Reason.OUT_OF_RESOURCES));
+        assertThat(storeRefused().reason()).isEqualTo(Reason.OUT_OF_RESOURCES);
 
         storage.beforeCommit = () -> {
             throw new StorageException("simulated: fdatasync failed");
         };
-        assertThatThrownBy(() -> ingest.store(StoreRequest.part10("TEST"), new ByteArrayInputStream(ct)))
-                .isInstanceOfSatisfying(ArchiveException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(Reason.PROCESSING_FAILURE);
-                    assertThat(e.getMessage()).contains("storage failure").contains("fdatasync failed");
-                });
+        ArchiveException fdatasync = storeRefused();
+        assertThat(fdatasync.reason()).isEqualTo(Reason.PROCESSING_FAILURE);
+        assertThat(fdatasync.getMessage()).contains("storage failure").contains("fdatasync failed");
         // a backend that breaks the contract with a plain IOException: still the storage's failure
         storage.beforeCommit = () -> {
             throw new IOException("simulated: plain I/O failure");
         };
-        assertThatThrownBy(() -> ingest.store(StoreRequest.part10("TEST"), new ByteArrayInputStream(ct)))
-                .isInstanceOfSatisfying(ArchiveException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(Reason.PROCESSING_FAILURE);
-                    assertThat(e.getMessage()).contains("storage failure").contains("plain I/O failure");
-                });
+        ArchiveException plain = storeRefused();
+        assertThat(plain.reason()).isEqualTo(Reason.PROCESSING_FAILURE);
+        assertThat(plain.getMessage()).contains("storage failure").contains("plain I/O failure");
         assertThat(commitsEnded()).isTrue();
         assertThat(index.recorded).isZero();
         assertThat(files()).isEmpty();
@@ -131,11 +126,9 @@ class IngestCommitOverlapTest {
         // a slow commit: removing the object before it ends would leave the renamed file behind
         storage.beforeCommit = () -> sleep(300);
 
-        assertThatThrownBy(() -> ingest.store(StoreRequest.part10("TEST"), new ByteArrayInputStream(ct)))
-                .isInstanceOfSatisfying(ArchiveException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(Reason.PROCESSING_FAILURE);
-                    assertThat(e.getMessage()).contains("index failure").contains("the database is gone");
-                });
+        ArchiveException refused = storeRefused();
+        assertThat(refused.reason()).isEqualTo(Reason.PROCESSING_FAILURE);
+        assertThat(refused.getMessage()).contains("index failure").contains("the database is gone");
         assertThat(commitsEnded()).isTrue();
         assertThat(files()).isEmpty();
     }
@@ -160,6 +153,14 @@ class IngestCommitOverlapTest {
         } finally {
             associations.shutdownNow();
         }
+    }
+
+    /** Stores the CT image, which must be refused; returns why. */
+    private ArchiveException storeRefused() {
+        ArchiveException refusal = catchThrowableOfType(() -> ingest.store(StoreRequest.part10("TEST"),
+                new ByteArrayInputStream(ct)), ArchiveException.class);
+        assertThat(refusal).as("the store is refused with an ArchiveException").isNotNull();
+        return refusal;
     }
 
     /** Lets every commit under way end (the ingest may have answered before a failed one's cleanup). */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,15 +141,13 @@ class DimseIT {
                 + server.diagnostics(ACCEPTOR_LOG));
     }
 
-    private static void awaitListening(MosaicServer server, int port) {
+    private static void awaitListening(MosaicServer server, int port) throws IOException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            if (Ports.listening(port)) {
                 return;
-            } catch (IOException notYet) {
-                sleep(200);
             }
+            sleep(200);
         }
         throw new AssertionError("the acceptor did not open TLS port " + port + server.diagnostics(ACCEPTOR_LOG));
     }

@@ -199,5 +199,4 @@ class OrthancPeerIT {
         }
         throw new IllegalStateException("no QRT000003 in the corpus");
     }
-
 }

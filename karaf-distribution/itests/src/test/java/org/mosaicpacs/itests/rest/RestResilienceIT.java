@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -150,14 +149,9 @@ class RestResilienceIT {
         }
     }
 
-    private void awaitConnectionRefused(int port) {
+    private void awaitConnectionRefused(int port) throws IOException {
         long deadline = System.nanoTime() + SETTLE_DEADLINE.toNanos();
-        while (true) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            } catch (IOException refused) {
-                return;
-            }
+        while (Ports.listening(port)) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("port " + port + " still accepts connections after the HTTP port moved");
             }

@@ -6,6 +6,7 @@ import static org.mosaicpacs.index.jdbc.internal.Headers.all;
 import static org.mosaicpacs.index.jdbc.internal.Headers.instance;
 import static org.mosaicpacs.index.jdbc.internal.Headers.keys;
 import static org.mosaicpacs.index.jdbc.internal.Headers.object;
+import static org.mosaicpacs.index.jdbc.internal.GroupCommitTest.waitUntil;
 import static org.mosaicpacs.index.jdbc.internal.Headers.studyQuery;
 
 import java.io.IOException;
@@ -23,7 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -176,16 +176,6 @@ class RecordWhileObjectCommitsTest {
         try (ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getInt(1);
-        }
-    }
-
-    private static void waitUntil(BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("condition not reached within 10 s");
-            }
-            Thread.sleep(10);
         }
     }
 }

@@ -413,5 +413,4 @@ class StorageCommitmentInteropTest {
             Thread.sleep(20);
         }
     }
-
 }

@@ -117,5 +117,4 @@ class QueryBenchmark {
             orthanc.waitFor(30, TimeUnit.SECONDS);
         }
     }
-
 }
