@@ -17,6 +17,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.UUID;
 
+import com.sun.nio.file.ExtendedOpenOption;
+
 import org.mosaicpacs.api.storage.ObjectChecksum;
 import org.mosaicpacs.api.storage.ObjectDescriptor;
 import org.mosaicpacs.api.storage.ObjectWriter;
@@ -34,12 +36,18 @@ import org.slf4j.LoggerFactory;
  * renamed atomically to its final path, and the target folder is flushed too, so that a crash
  * leaves either the complete object under its key or nothing under it. Leftover temporary files
  * from a crash are removed when the backend starts.
+ *
+ * <p>Objects are written with direct I/O ({@link DirectFileOutput}) when the file system takes it
+ * (checked at start: ext4, xfs and tmpfs do, ramfs and some network file systems do not), else
+ * through the page cache.
  */
 final class FileSystemStorage implements StorageBackend {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileSystemStorage.class);
     static final String INCOMING = ".incoming";
     private static final int BUFFER = 256 * 1024;
+    /** Direct buffers kept for reuse: one per object being written, as many as associations storing at once. */
+    private static final int DIRECT_BUFFERS_KEPT = 32;
 
     private final String id;
     private final Path root;
@@ -48,9 +56,20 @@ final class FileSystemStorage implements StorageBackend {
     private final long minFreeBytes;
     private final String checksumAlgorithm;
     private final FileStore store;
+    /** Null when objects go through the page cache. */
+    private final AlignedBufferPool directBuffers;
 
     FileSystemStorage(String id, Path root, String pathPattern, long minFreeBytes, String checksumAlgorithm)
             throws IOException {
+        this(id, root, pathPattern, minFreeBytes, checksumAlgorithm, true);
+    }
+
+    /**
+     * @param directIo write objects with direct I/O if the file system takes it (else, and if false,
+     *                 through the page cache)
+     */
+    FileSystemStorage(String id, Path root, String pathPattern, long minFreeBytes, String checksumAlgorithm,
+                      boolean directIo) throws IOException {
         this.id = id;
         this.root = root.toAbsolutePath().normalize();
         this.layout = new PathLayout(pathPattern);
@@ -61,6 +80,37 @@ final class FileSystemStorage implements StorageBackend {
         this.incoming = Files.createDirectories(this.root.resolve(INCOMING));
         this.store = Files.getFileStore(this.root);
         removeLeftovers();
+        this.directBuffers = directIo ? directBuffersIfSupported() : null;
+    }
+
+    /** Writes one block with direct I/O into the incoming folder: buffers for it if that works, else null. */
+    private AlignedBufferPool directBuffersIfSupported() throws IOException {
+        long blockSize = store.getBlockSize();
+        if (blockSize <= 0 || Long.bitCount(blockSize) != 1 || blockSize > 1024 * 1024) {
+            LOG.warn("Storage {}: block size {} of {} does not suit direct I/O; objects are written through the page cache",
+                    id, blockSize, root);
+            return null;
+        }
+        AlignedBufferPool pool = new AlignedBufferPool((int) blockSize, Math.max(BUFFER, (int) blockSize),
+                DIRECT_BUFFERS_KEPT);
+        Path probe = incoming.resolve(UUID.randomUUID() + ".part");
+        try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                ExtendedOpenOption.DIRECT); DirectFileOutput out = new DirectFileOutput(channel, pool)) {
+            out.write(new byte[1]);
+            out.complete();
+            return pool;
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warn("Storage {}: the file system at {} does not take direct I/O ({}); objects are written through the page cache",
+                    id, root, e.getMessage());
+            return null;
+        } finally {
+            Files.deleteIfExists(probe);
+        }
+    }
+
+    /** Whether objects are written with direct I/O. */
+    boolean directIo() {
+        return directBuffers != null;
     }
 
     private void removeLeftovers() throws IOException {
@@ -90,8 +140,14 @@ final class FileSystemStorage implements StorageBackend {
         String key = layout.pathFor(object);
         checkFreeSpace(Math.max(expectedSize, 0), key);
         Path temp = incoming.resolve(UUID.randomUUID() + ".part");
-        FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        return new FileObjectWriter(key, temp, channel, ObjectChecksum.start(checksumAlgorithm));
+        if (directBuffers == null) {
+            FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            return new FileObjectWriter(key, temp, channel, null, ObjectChecksum.start(checksumAlgorithm));
+        }
+        FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                ExtendedOpenOption.DIRECT);
+        return new FileObjectWriter(key, temp, channel, new DirectFileOutput(channel, directBuffers),
+                ObjectChecksum.start(checksumAlgorithm));
     }
 
     private void checkFreeSpace(long expectedSize, String key) throws IOException {
@@ -157,19 +213,27 @@ final class FileSystemStorage implements StorageBackend {
         private final String key;
         private final Path temp;
         private final FileChannel channel;
+        private final DirectFileOutput direct;
         private final ObjectChecksum checksum;
         private final CountingStream counting;
         private final OutputStream stream;
         private boolean done;
         private StoredObject finished;
 
-        FileObjectWriter(String key, Path temp, FileChannel channel, ObjectChecksum checksum) {
+        /** @param direct the direct-I/O output on the channel, or null to write through the page cache */
+        FileObjectWriter(String key, Path temp, FileChannel channel, DirectFileOutput direct, ObjectChecksum checksum) {
             this.key = key;
             this.temp = temp;
             this.channel = channel;
+            this.direct = direct;
             this.checksum = checksum;
-            this.counting = new CountingStream(java.nio.channels.Channels.newOutputStream(channel));
-            this.stream = checksum.wrap(new BufferedOutputStream(counting, BUFFER));
+            if (direct != null) {
+                this.counting = new CountingStream(direct); // buffers by itself
+                this.stream = checksum.wrap(counting);
+            } else {
+                this.counting = new CountingStream(java.nio.channels.Channels.newOutputStream(channel));
+                this.stream = checksum.wrap(new BufferedOutputStream(counting, BUFFER));
+            }
         }
 
         @Override
@@ -185,6 +249,9 @@ final class FileSystemStorage implements StorageBackend {
             if (finished == null) {
                 try {
                     stream.flush();
+                    if (direct != null) {
+                        direct.complete();
+                    }
                 } catch (IOException e) {
                     throw writeFailure(e);
                 }
@@ -200,8 +267,9 @@ final class FileSystemStorage implements StorageBackend {
             }
             try {
                 StoredObject object = finish().orElseThrow();
-                // fdatasync: the bytes and the size needed to read them back; the rename below is
-                // made durable by syncing the folder, so the file's other metadata need not be.
+                // fdatasync: the bytes and the size needed to read them back (after direct I/O, the
+                // blocks' allocation and the disk's write cache); the rename below is made durable
+                // by syncing the folder, so the file's other metadata need not be.
                 channel.force(false);
                 channel.close();
                 Path target = resolve(key);
@@ -244,6 +312,9 @@ final class FileSystemStorage implements StorageBackend {
         private void discard() throws IOException {
             done = true;
             try {
+                if (direct != null) {
+                    direct.release();
+                }
                 channel.close();
             } finally {
                 Files.deleteIfExists(temp);

@@ -62,6 +62,13 @@ public class FileSystemStorageComponent implements StorageBackend {
                 + "by Storage Commitment and mosaic:archive-verify: CRC32C, or a digest (SHA-256, SHA-1, MD5) for "
                 + "evidence against deliberate change.")
         String checksumAlgorithm() default ObjectChecksum.CRC32C;
+
+        // Objects are written once and read later: a page-cache copy only costs CPU and makes the
+        // commit's fdatasync write the whole object back (docs/performance.md).
+        @AttributeDefinition(name = "Direct I/O", description = "Write new objects with direct I/O (O_DIRECT), around "
+                + "the page cache, if the file system takes it (checked at start; otherwise through the page cache, "
+                + "with a warning in the log).")
+        boolean directIo() default true;
     }
 
     private final FileSystemStorage storage;
@@ -73,9 +80,10 @@ public class FileSystemStorageComponent implements StorageBackend {
                 ? Path.of(dataFolder(context), MosaicConstants.DATA_FOLDER, "objects")
                 : Path.of(config.root());
         this.storage = new FileSystemStorage(config.mosaic_storage_id(), root, config.pathPattern(),
-                config.minFreeSpaceMB() * 1024 * 1024, config.checksumAlgorithm());
-        LOG.info("Filesystem storage '{}' at {} (pattern {}, reserve {} MB, {})", storage.id(), storage.root(),
-                config.pathPattern(), config.minFreeSpaceMB(), config.checksumAlgorithm());
+                config.minFreeSpaceMB() * 1024 * 1024, config.checksumAlgorithm(), config.directIo());
+        LOG.info("Filesystem storage '{}' at {} (pattern {}, reserve {} MB, {}, {})", storage.id(), storage.root(),
+                config.pathPattern(), config.minFreeSpaceMB(), config.checksumAlgorithm(),
+                storage.directIo() ? "direct I/O" : "through the page cache");
     }
 
     private static String dataFolder(BundleContext context) {

@@ -19,6 +19,8 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.mosaicpacs.api.storage.ObjectDescriptor;
 import org.mosaicpacs.api.storage.ObjectWriter;
 import org.mosaicpacs.api.storage.StorageException;
@@ -232,17 +234,13 @@ class FileSystemStorageTest {
         assertThat(allFiles()).isEmpty();
     }
 
-    @Test
-    void aFullDiskDuringTheWriteIsStorageFullAndLeavesNothing() throws Exception {
-        Path small = root.resolve("small");
-        Files.createDirectories(small);
-        if (!"0".equals(Tools.run(Duration.ofSeconds(10), List.of("id", "-u")).out().trim())) {
-            org.mosaicpacs.testing.TestEnvironment.missing("root, to mount a small tmpfs", "run the suite as root (CI does)");
-        }
-        Tools.run(Duration.ofSeconds(10), List.of("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small.toString()))
-                .assertSuccess();
+    @ParameterizedTest(name = "direct I/O {0}")
+    @ValueSource(booleans = {true, false})
+    void aFullDiskDuringTheWriteIsStorageFullAndLeavesNothing(boolean directIo) throws Exception {
+        Path small = mount("tmpfs", "size=1m");
         try {
-            FileSystemStorage storage = new FileSystemStorage("fs", small, "{sop}.dcm", 0, "SHA-256");
+            FileSystemStorage storage = new FileSystemStorage("fs", small, "{sop}.dcm", 0, "SHA-256", directIo);
+            assertThat(storage.directIo()).as("tmpfs takes direct I/O").isEqualTo(directIo);
             StoredObject first = write(storage, randomBytes(300_000));
             assertThatThrownBy(() -> write(storage, randomBytes(2_000_000), new ObjectDescriptor("1", "2", "3", RECEIVED)))
                     .isInstanceOf(StorageFullException.class)
@@ -255,6 +253,89 @@ class FileSystemStorageTest {
         } finally {
             Tools.run(Duration.ofSeconds(10), List.of("umount", small.toString())).assertSuccess();
         }
+    }
+
+    /**
+     * Direct I/O writes whole blocks from an aligned buffer: every length around the block and
+     * buffer boundaries must come back byte for byte, at its exact size (the padding cut off).
+     */
+    @Test
+    void directIoStoresEveryLengthByteForByteAtItsExactSize() throws Exception {
+        FileSystemStorage storage = storage("{sop}.dcm", 0);
+        assertThat(storage.directIo()).as("the file system of " + root + " takes direct I/O (ext4, xfs, tmpfs do)").isTrue();
+        int block = (int) Files.getFileStore(root).getBlockSize();
+        int buffer = 256 * 1024;
+        int[] lengths = {0, 1, block - 1, block, block + 1, buffer - 1, buffer, buffer + 1, 3 * buffer + 17, 526_338};
+        for (int i = 0; i < lengths.length; i++) {
+            byte[] bytes = randomBytes(lengths[i]);
+            StoredObject stored;
+            try (ObjectWriter writer = storage.create(new ObjectDescriptor("1", "2", "3." + i, RECEIVED), -1)) {
+                // in pieces that do not fall on block boundaries, as PDVs arrive
+                for (int off = 0; off < bytes.length; off += 16_381) {
+                    writer.stream().write(bytes, off, Math.min(16_381, bytes.length - off));
+                }
+                stored = writer.commit();
+            }
+            Path file = root.resolve(stored.key());
+            assertThat(stored.size()).isEqualTo(lengths[i]);
+            // stat(1) and sha256sum(1), not our code, say what is on disk
+            assertThat(Tools.run(Duration.ofSeconds(10), List.of("stat", "-c", "%s", file.toString())).assertSuccess()
+                    .out().trim()).as("size of a %d-byte object", lengths[i]).isEqualTo(Integer.toString(lengths[i]));
+            assertThat(Tools.run(Duration.ofSeconds(30), List.of("sha256sum", file.toString())).assertSuccess().out())
+                    .startsWith(stored.checksum() + " ");
+            try (InputStream in = storage.open(stored.key())) {
+                assertThat(in.readAllBytes()).isEqualTo(bytes);
+            }
+        }
+    }
+
+    /** fincore(1) (util-linux, mincore(2)) counts the object's pages in the page cache right after the commit. */
+    @ParameterizedTest(name = "direct I/O {0}")
+    @ValueSource(booleans = {true, false})
+    void directIoWritesAroundThePageCacheAndCanBeSwitchedOff(boolean directIo) throws Exception {
+        FileSystemStorage storage = new FileSystemStorage("fs", root, "{sop}.dcm", 0, "CRC32C", directIo);
+        assertThat(storage.directIo()).isEqualTo(directIo);
+        StoredObject stored = write(storage, randomBytes(1_000_000));
+        String resident = Tools.run(Duration.ofSeconds(10), List.of(Tools.require("fincore").toString(), "--bytes",
+                "--noheadings", "--output", "RES", root.resolve(stored.key()).toString())).assertSuccess().out().trim();
+        if (directIo) {
+            assertThat(Long.parseLong(resident)).as("bytes of the object in the page cache").isZero();
+        } else {
+            assertThat(Long.parseLong(resident)).as("bytes of the object in the page cache").isGreaterThan(900_000);
+        }
+    }
+
+    /** ramfs refuses O_DIRECT (EINVAL at open): the storage notices at start and writes through the page cache. */
+    @Test
+    void aFileSystemWithoutDirectIoIsWrittenThroughThePageCache() throws Exception {
+        Path ram = mount("ramfs", "size=4m");
+        try {
+            FileSystemStorage storage = new FileSystemStorage("fs", ram, "{sop}.dcm", 0, "SHA-256", true);
+            assertThat(storage.directIo()).isFalse();
+            byte[] bytes = randomBytes(300_001);
+            StoredObject stored = write(storage, bytes);
+            try (InputStream in = storage.open(stored.key())) {
+                assertThat(in.readAllBytes()).isEqualTo(bytes);
+            }
+            try (Stream<Path> files = Files.walk(ram)) {
+                assertThat(files.filter(Files::isRegularFile).toList()).as("the probe file is gone")
+                        .containsExactly(ram.resolve(stored.key()));
+            }
+        } finally {
+            Tools.run(Duration.ofSeconds(10), List.of("umount", ram.toString())).assertSuccess();
+        }
+    }
+
+    /** Mounts a small file system of this type under the test folder (needs root, as CI runs). */
+    private Path mount(String type, String options) throws IOException {
+        Path mountPoint = root.resolve(type);
+        Files.createDirectories(mountPoint);
+        if (!"0".equals(Tools.run(Duration.ofSeconds(10), List.of("id", "-u")).out().trim())) {
+            org.mosaicpacs.testing.TestEnvironment.missing("root, to mount a small " + type, "run the suite as root (CI does)");
+        }
+        Tools.run(Duration.ofSeconds(10), List.of("mount", "-t", type, "-o", options, type, mountPoint.toString()))
+                .assertSuccess();
+        return mountPoint;
     }
 
     private static StoredObject write(FileSystemStorage storage, byte[] bytes) throws IOException {
