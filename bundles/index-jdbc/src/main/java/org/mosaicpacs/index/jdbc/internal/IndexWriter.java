@@ -9,6 +9,9 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Calendar;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TimeZone;
 import java.util.TreeSet;
@@ -75,7 +78,25 @@ final class IndexWriter {
             + " i.checksum_algorithm, i.checksum, i.received"
             + " FROM instance i JOIN series r ON r.pk = i.series_fk JOIN study s ON s.pk = r.study_fk";
 
+    /** Studies remembered at most with their patient's key. */
+    private static final int REMEMBERED_STUDIES = 4096;
+
     private final Dialect dialect;
+    /**
+     * The patient key of recently recorded studies, which saves reading it before the patient lock
+     * (a study keeps its patient). Only a hint: the study row read under the lock confirms it, and a
+     * wrong hint (study removed, or removed and created again under another patient, also by another
+     * node) ends in a {@link Retry}, which forgets it.
+     */
+    private final Map<String, Long> studyPatients = Collections.synchronizedMap(
+            new LinkedHashMap<>(256, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                    return size() > REMEMBERED_STUDIES;
+                }
+            });
 
     IndexWriter(Dialect dialect) {
         this.dialect = dialect;
@@ -110,6 +131,18 @@ final class IndexWriter {
      *                 conflicting row is committed by then)
      */
     RecordOutcome record(Connection c, NewInstance n, boolean replace, boolean mayExist) throws SQLException, IndexException {
+        String studyUid = n.record.studyInstanceUid();
+        try {
+            return record(c, n, replace, mayExist, studyPatients.get(studyUid));
+        } catch (Retry e) {
+            studyPatients.remove(studyUid); // perhaps the wrong hint: read the study's patient next time
+            throw e;
+        }
+    }
+
+    /** @param knownPatient the patient key remembered for the study, or null */
+    private RecordOutcome record(Connection c, NewInstance n, boolean replace, boolean mayExist, Long knownPatient)
+            throws SQLException, IndexException {
         InstanceRecord rec = n.record;
         Instant now = Instant.now();
         boolean probed = replace || mayExist;
@@ -118,7 +151,7 @@ final class IndexWriter {
             throw new DuplicateInstanceException(existing.get().record());
         }
         // lock the patients involved, in key order: the study's (or the one the new study will have) and the replaced instance's
-        Long studyPatient = findStudyPatient(c, rec.studyInstanceUid());
+        Long studyPatient = knownPatient != null ? knownPatient : findStudyPatient(c, rec.studyInstanceUid());
         Long targetPatient = studyPatient != null ? studyPatient : findPatientPk(c, n.patientIdentity);
         TreeSet<Long> locked = new TreeSet<>();
         if (targetPatient != null) {
@@ -210,6 +243,7 @@ final class IndexWriter {
         DataSet studyAttrs = newStudy ? null : EntityAttributes.fillGaps(study.attrs(), n.study);
         updateStudy(c, study.pk(), newSeries ? 1 : 0, 1, modalities, sopClasses, studyAttrs, now);
         updateSeries(c, series.pk(), 1, seriesAttrs, now);
+        studyPatients.put(rec.studyInstanceUid(), patient.pk());
         return new RecordOutcome(rec, replaced, series.numInstances() + 1, study.numInstances() + 1);
     }
 
@@ -274,6 +308,7 @@ final class IndexWriter {
         int studyLeft = decrement(c, "study", row.studyPk(), seriesGone ? 1 : 0);
         boolean studyGone = studyLeft == 0;
         if (studyGone) {
+            studyPatients.remove(row.record().studyInstanceUid());
             PersonNameRows.delete(c, row.studyPk(), PersonNameRows.Attr.REFERRING_PHYSICIAN_NAME);
             execute(c, "DELETE FROM study WHERE pk = ?", row.studyPk());
         } else {
@@ -310,8 +345,19 @@ final class IndexWriter {
 
     // ---------------------------------------------------------------- rows
 
-    /** The instance with this SOP Instance UID. */
+    /**
+     * The instance with this SOP Instance UID. Almost every instance asked about on ingest is new,
+     * so the unique index alone is probed first and the join that reads the record runs only for a hit.
+     */
     static Optional<InstanceRow> findInstance(Connection c, String sopUid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pk FROM instance WHERE sop_uid = ?")) {
+            ps.setString(1, sopUid);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+            }
+        }
         try (PreparedStatement ps = c.prepareStatement(INSTANCE_SELECT + " WHERE i.sop_uid = ?")) {
             ps.setString(1, sopUid);
             try (ResultSet rs = ps.executeQuery()) {

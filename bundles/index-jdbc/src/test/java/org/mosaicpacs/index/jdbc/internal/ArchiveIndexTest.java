@@ -169,6 +169,44 @@ class ArchiveIndexTest {
                 .extracting(r -> r.getString(Tag.NumberOfPatientRelatedStudies)).containsExactly("1");
     }
 
+    /**
+     * A node remembers the patient of the studies it recorded; another node sharing the database
+     * removes two of them (one patient keeps another study, the other patient goes) and records
+     * them again under a new patient. What the first node records next goes where the database says.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void studiesRemovedAndCreatedAgainByAnotherNodeAreRecordedUnderTheirNewPatient(TestDatabase db) throws Exception {
+        JdbcArchiveIndex nodeA = indexes.get(db);
+        JdbcArchiveIndex nodeB = new JdbcArchiveIndex(dataSources.get(db), new IndexSettings(1000, false, true));
+        record(nodeA, instance("P12", "Kept^Patient", "12.1", "12.1.1", "12.1.1.1", "CT", Headers.CT));
+        record(nodeA, instance("P12", "Kept^Patient", "12.2", "12.2.1", "12.2.1.1", "CT", Headers.CT));
+        record(nodeA, instance("P13", "Gone^Patient", "12.3", "12.3.1", "12.3.1.1", "CT", Headers.CT));
+
+        nodeB.removeInstance("12.1.1.1");
+        nodeB.removeInstance("12.3.1.1");
+        assertThat(all(nodeB, patientQuery(keys("PatientID=P13")))).isEmpty();
+        record(nodeB, instance("P14", "New^Patient", "12.1", "12.1.1", "12.1.1.2", "CT", Headers.CT));
+        record(nodeB, instance("P14", "New^Patient", "12.3", "12.3.1", "12.3.1.2", "CT", Headers.CT));
+
+        RecordOutcome toKeptPatientsStudy = record(nodeA, instance("P14", "New^Patient", "12.1", "12.1.1", "12.1.1.3", "CT", Headers.CT));
+        RecordOutcome toGonePatientsStudy = record(nodeA, instance("P14", "New^Patient", "12.3", "12.3.1", "12.3.1.3", "CT", Headers.CT));
+        assertThat(toKeptPatientsStudy.studyInstanceCount()).isEqualTo(2);
+        assertThat(toGonePatientsStudy.studyInstanceCount()).isEqualTo(2);
+
+        DataSet kept = all(nodeA, patientQuery(keys("PatientID=P12", "NumberOfPatientRelatedStudies=",
+                "NumberOfPatientRelatedInstances="))).get(0);
+        assertThat(kept.getString(Tag.NumberOfPatientRelatedStudies)).isEqualTo("1");
+        assertThat(kept.getString(Tag.NumberOfPatientRelatedInstances)).as("no count left from a retried attempt").isEqualTo("1");
+        DataSet moved = all(nodeA, patientQuery(keys("PatientID=P14", "NumberOfPatientRelatedStudies=",
+                "NumberOfPatientRelatedInstances="))).get(0);
+        assertThat(moved.getString(Tag.NumberOfPatientRelatedStudies)).isEqualTo("2");
+        assertThat(moved.getString(Tag.NumberOfPatientRelatedInstances)).isEqualTo("4");
+        assertThat(values(all(nodeA, studyQuery(keys("StudyInstanceUID=12.1\\12.3", "PatientID="))), Tag.PatientID))
+                .containsExactly("P14", "P14");
+        assertThat(all(nodeA, patientQuery(keys("PatientID=P13")))).isEmpty();
+    }
+
     @ParameterizedTest
     @EnumSource(TestDatabase.class)
     void aNewStudyUpdatesThePatientAndLaterInstancesFillGaps(TestDatabase db) throws Exception {
