@@ -248,10 +248,9 @@ final class FileSystemStorage implements StorageBackend {
             }
             if (finished == null) {
                 try {
+                    // a direct write's last block and the cut to length wait for commit(), which
+                    // may run on another thread while the index writes its rows
                     stream.flush();
-                    if (direct != null) {
-                        direct.complete();
-                    }
                 } catch (IOException e) {
                     throw writeFailure(e);
                 }
@@ -267,6 +266,9 @@ final class FileSystemStorage implements StorageBackend {
             }
             try {
                 StoredObject object = finish().orElseThrow();
+                if (direct != null) {
+                    direct.complete();
+                }
                 // fdatasync: the bytes and the size needed to read them back (after direct I/O, the
                 // blocks' allocation and the disk's write cache); the rename below is made durable
                 // by syncing the folder, so the file's other metadata need not be.
