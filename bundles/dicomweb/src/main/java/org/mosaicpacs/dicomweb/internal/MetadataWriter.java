@@ -1,5 +1,6 @@
 package org.mosaicpacs.dicomweb.internal;
 
+import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,8 +54,29 @@ final class MetadataWriter {
     static DataSet readMetadata(InputStream stored, InstanceRecord r, int bulkDataThreshold) throws IOException {
         ReadOptions options = ReadOptions.defaults().withBulkDataThreshold(bulkDataThreshold)
                 .withSourceUri(URI.create("urn:mosaic:instance:" + r.sopInstanceUid()));
-        try (DicomReader reader = DicomReader.open(stored, options)) {
+        try (DicomReader reader = DicomReader.open(new SmallReads(stored), options)) {
             return reader.readDataSet();
+        }
+    }
+
+    /** Bytes asked of the stored object at a time while its metadata is read. */
+    static final int METADATA_READ = 8 * 1024;
+
+    /**
+     * Reads of at most {@link #METADATA_READ} bytes. Linux reads ahead four times a small first
+     * read: the parser's 64 KB buffer fill had it read 256 KB, half a CT image, of which only the
+     * header is parsed (the pixel data is skipped, not read). Objects stored with direct I/O are not
+     * in the page cache, so all of that came from the disk, for every instance whose metadata is
+     * built; in 8 KB reads it is 32 KB.
+     */
+    private static final class SmallReads extends FilterInputStream {
+        SmallReads(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return in.read(b, off, Math.min(len, METADATA_READ));
         }
     }
 

@@ -52,6 +52,47 @@ class MetadataWriterTest {
         }
     }
 
+    /**
+     * Reading a stored CT image's metadata reads its header, not its pixel data: counted by the
+     * kernel (/proc/self/io read_bytes: what this process had fetched from the disk, read-ahead
+     * included) after GNU dd dropped the file from the page cache, as for an object stored with
+     * direct I/O.
+     */
+    @Test
+    void metadataOfAnObjectNotInThePageCacheReadsLittleMoreThanItsHeader(@TempDir Path dir) throws Exception {
+        DataSet ct = new DataSet();
+        ct.setString(Tag.SOPClassUID, VR.UI, "1.2.840.10008.5.1.4.1.1.2");
+        ct.setString(Tag.SOPInstanceUID, VR.UI, "1.2.3.4");
+        ct.setString(Tag.StudyInstanceUID, VR.UI, "1.2");
+        ct.setString(Tag.SeriesInstanceUID, VR.UI, "1.2.3");
+        ct.setString(Tag.PatientName, VR.PN, "Header^Only");
+        ct.setBytes(Tag.PixelData, VR.OW, new byte[512 * 512 * 2]);
+        Path file = dir.resolve("ct.dcm");
+        org.mosaicpacs.dicom.io.DicomWriter.writeFile(file, ct, "1.2.840.10008.1.2.1",
+                org.mosaicpacs.dicom.io.WriteOptions.defaults());
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.force(true); // clean pages, which dd can then drop
+        }
+        org.mosaicpacs.testing.Tools.run(java.time.Duration.ofSeconds(10),
+                List.of("dd", "if=" + file, "iflag=nocache", "count=0", "status=none")).assertSuccess();
+
+        long before = readBytes();
+        DataSet metadata;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            metadata = MetadataWriter.readMetadata(in, RECORD, 1024);
+        }
+        long read = readBytes() - before;
+        assertThat(metadata.getString(Tag.PatientName)).isEqualTo("Header^Only");
+        assertThat(metadata.containsValue(Tag.PixelData)).isTrue();
+        assertThat(read).as("bytes read from disk for the metadata of a %d-byte object", Files.size(file))
+                .isLessThanOrEqualTo(64 * 1024);
+    }
+
+    private static long readBytes() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/io")).stream().filter(l -> l.startsWith("read_bytes:"))
+                .mapToLong(l -> Long.parseLong(l.substring("read_bytes:".length()).trim())).findFirst().orElseThrow();
+    }
+
     @Test
     void jsonStowBulkDataPartsReplaceTheirUris(@TempDir Path dir) throws IOException {
         Path part = Files.write(dir.resolve("p"), new byte[] {1, 2, 3, 4});
