@@ -5,8 +5,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 
 /**
  * Direct buffers aligned to the file system's block size, for direct I/O. Kept for reuse: a new
- * direct buffer is zeroed and freed only by the garbage collector, which per object would cost
- * more than the copy that direct I/O saves.
+ * direct buffer is zeroed when allocated and its memory is freed only after a garbage collection
+ * finds it unreachable, so one per object would add work and memory that reuse avoids.
  */
 final class AlignedBufferPool {
 
@@ -41,9 +41,5 @@ final class AlignedBufferPool {
     /** The smallest multiple of the alignment that holds {@code n} bytes. */
     int roundUp(int n) {
         return (n + alignment - 1) & -alignment;
-    }
-
-    int alignment() {
-        return alignment;
     }
 }

@@ -13,8 +13,9 @@ import java.nio.channels.FileChannel;
  *
  * <p>Why: an archived object is written once and read later, so the page-cache copy is pure cost:
  * the copy itself (about as much CPU as receiving the object), and an fdatasync that still has the
- * whole object to write back. With direct I/O the bytes are on the disk when a write returns, and
- * the fdatasync of the commit only commits the file's metadata (docs/performance.md).
+ * whole object to write back. With direct I/O the bytes have reached the disk (its write cache)
+ * when a write returns, and the commit's fdatasync is left with the file's metadata and a cache
+ * flush (docs/performance.md).
  */
 final class DirectFileOutput extends OutputStream {
 
@@ -54,11 +55,6 @@ final class DirectFileOutput extends OutputStream {
     /** Nothing: only whole blocks can be written before {@link #complete}. */
     @Override
     public void flush() {
-    }
-
-    /** Bytes written so far. */
-    long length() {
-        return length;
     }
 
     /**
