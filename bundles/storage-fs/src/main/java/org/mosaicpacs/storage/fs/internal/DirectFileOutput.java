@@ -21,9 +21,9 @@ final class DirectFileOutput extends OutputStream {
 
     private final FileChannel channel;
     private final AlignedBufferPool pool;
+    /** Null once completed or released. */
     private ByteBuffer buffer;
     private long length;
-    private boolean completed;
 
     /** @param channel opened with {@code ExtendedOpenOption.DIRECT}, at position 0 */
     DirectFileOutput(FileChannel channel, AlignedBufferPool pool) {
@@ -76,7 +76,6 @@ final class DirectFileOutput extends OutputStream {
         } finally {
             release();
         }
-        completed = true;
     }
 
     /** Returns the buffer without writing what it holds (the object is being discarded). */
@@ -103,7 +102,7 @@ final class DirectFileOutput extends OutputStream {
     }
 
     private void ensureOpen() throws IOException {
-        if (completed || buffer == null) {
+        if (buffer == null) {
             throw new IOException("object output already completed or discarded");
         }
     }

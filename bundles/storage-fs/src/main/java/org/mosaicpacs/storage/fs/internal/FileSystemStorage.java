@@ -140,13 +140,11 @@ final class FileSystemStorage implements StorageBackend {
         String key = layout.pathFor(object);
         checkFreeSpace(Math.max(expectedSize, 0), key);
         Path temp = incoming.resolve(UUID.randomUUID() + ".part");
-        if (directBuffers == null) {
-            FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            return new FileObjectWriter(key, temp, channel, null, ObjectChecksum.start(checksumAlgorithm));
-        }
-        FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                ExtendedOpenOption.DIRECT);
-        return new FileObjectWriter(key, temp, channel, new DirectFileOutput(channel, directBuffers),
+        FileChannel channel = directBuffers == null
+                ? FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+                : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+        return new FileObjectWriter(key, temp, channel,
+                directBuffers == null ? null : new DirectFileOutput(channel, directBuffers),
                 ObjectChecksum.start(checksumAlgorithm));
     }
 
