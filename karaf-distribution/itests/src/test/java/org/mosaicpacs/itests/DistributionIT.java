@@ -10,7 +10,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
@@ -27,9 +31,14 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
 
 /**
  * Boots the distribution as a user gets it and checks the platform promises: every Mosaic bundle
@@ -51,6 +60,9 @@ public class DistributionIT {
 
     @Inject
     private FeaturesService features;
+
+    @Inject
+    private EventAdmin events;
 
     @Configuration
     public Option[] config() {
@@ -172,5 +184,40 @@ public class DistributionIT {
             Thread.sleep(250);
         }
         throw new AssertionError("GET /api/health did not answer 200 within " + WAIT + ": " + last);
+    }
+
+    /**
+     * Felix Event Admin's default puts a handler that once takes longer than 5 s on a deny list and
+     * never calls it again. The distribution turns that off: a handler that was slow once (a GC
+     * pause, a slow disk) must still get the next event, or the metadata cache and the AI
+     * pipeline would stop hearing of new instances until a restart.
+     */
+    @Test
+    public void anEventHandlerThatWasSlowOnceStillGetsTheNextEvent() throws Exception {
+        String topic = "org/mosaicpacs/itest/SLOW_HANDLER";
+        BlockingQueue<Integer> received = new LinkedBlockingQueue<>();
+        EventHandler slowOnce = event -> {
+            int n = (Integer) event.getProperty("n");
+            if (n == 2) {
+                try {
+                    Thread.sleep(6_000); // longer than Felix's default timeout of 5000 ms
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            received.add(n);
+        };
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(EventConstants.EVENT_TOPIC, topic);
+        ServiceRegistration<EventHandler> registration = context.registerService(EventHandler.class, slowOnce, props);
+        try {
+            // Felix times a handler from its second event on (the first obtains the handler untimed)
+            for (int n = 1; n <= 3; n++) {
+                events.postEvent(new Event(topic, Map.of("n", n)));
+                assertThat(received.poll(30, TimeUnit.SECONDS)).as("event %d (the second is slow)", n).isEqualTo(n);
+            }
+        } finally {
+            registration.unregister();
+        }
     }
 }
