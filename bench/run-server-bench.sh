@@ -140,6 +140,13 @@ fi
 # CPU time (user + system, reaped children included: storescp forks one per association) that each
 # receiver spent on one timed C-STORE run, read from /proc/PID/stat around the run.
 cpu_ticks() { awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat"; }
+# Methods the JVM has compiled so far and its compile time in s (jstat -compiler), or "- -" for a native
+# server: the difference around a run says whether Mosaic's JIT was still at work (docs/performance.md).
+jit() {
+  local out=""
+  case $1 in mosaic|mosaic-tmpfs) command -v jstat > /dev/null && out=$(jstat -compiler "$2" 2> /dev/null | awk 'NR==2{print $1, $4}') ;; esac
+  echo "${out:-- -}"
+}
 if has cpu; then
   TCK=$(getconf CLK_TCK)
   IFS=, read -r -a corpora <<< "$CORPORA"
@@ -153,12 +160,14 @@ if has cpu; then
         orthanc) pid=$(cat "$WORK/orthanc/orthanc.pid") ;;
         *) pid=$(cat "$MOSAIC_HOME/karaf.pid") ;;
       esac
-      c0=$(cpu_ticks "$pid")
+      c0=$(cpu_ticks "$pid"); read -r j0 jt0 < <(jit "$t" "$pid")
       LABEL=cpu-$t-$c PARALLEL=1 RUNS=1 POST_RUN_HOOK=$POST PER_RUN_TIMEOUT=400 \
         timeout 900 "$SHARED_BENCH/cstore-bench.sh" "$WORK/corpus-$c" | grep '^RESULT'
-      c1=$(cpu_ticks "$pid")
+      c1=$(cpu_ticks "$pid"); read -r j1 jt1 < <(jit "$t" "$pid")
       read -r n s < <(awk -F, 'NR==2{print $2, $4}' "$RES/cstore-cpu-$t-$c-p1.csv")
-      echo "RESULT cpu label=$t-$c files=$n wall_s=$s cpu_s=$(( (c1 - c0) / TCK )).$(printf '%02d' $(( (c1 - c0) % TCK * 100 / TCK ))) cpu_ms_per_instance=$(awk -v d=$((c1 - c0)) -v t="$TCK" -v n="$n" 'BEGIN{printf "%.2f", d / t * 1000 / n}')"
+      jitcols="jit_compiled=- jit_compile_s=-"
+      [ "$j0" != - ] && jitcols="jit_compiled=$((j1 - j0)) jit_compile_s=$(awk -v a="$jt0" -v b="$jt1" 'BEGIN{printf "%.2f", b - a}')"
+      echo "RESULT cpu label=$t-$c files=$n wall_s=$s cpu_s=$(( (c1 - c0) / TCK )).$(printf '%02d' $(( (c1 - c0) % TCK * 100 / TCK ))) cpu_ms_per_instance=$(awk -v d=$((c1 - c0)) -v t="$TCK" -v n="$n" 'BEGIN{printf "%.2f", d / t * 1000 / n}') $jitcols"
     done
   done
   export MOSAIC_DATA_TMPFS=0; "$SRV" mosaic stop; rm -rf "$TMPFS_DIR"; "$SRV" mosaic start

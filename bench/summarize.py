@@ -154,10 +154,12 @@ def main():
     rows = [kv for kind, kv, _ in rs if kind == "cpu"]
     if rows:
         print("\n## Receiver CPU time per stored instance (1 association, /proc/PID/stat around one run)\n")
-        print("| receiver-corpus | files | wall s | CPU s | CPU ms per instance |")
-        print("|---|---|---|---|---|")
+        print("| receiver-corpus | files | wall s | CPU s | CPU ms per instance | JIT: methods compiled (compile s) during the run |")
+        print("|---|---|---|---|---|---|")
         for kv in rows:
-            print("| %s | %s | %s | %s | %s |" % (kv["label"], kv["files"], kv["wall_s"], kv["cpu_s"], kv["cpu_ms_per_instance"]))
+            jit = "–" if kv.get("jit_compiled", "-") == "-" else "%s (%s)" % (kv["jit_compiled"], kv.get("jit_compile_s"))
+            print("| %s | %s | %s | %s | %s | %s |" % (kv["label"], kv["files"], kv["wall_s"], kv["cpu_s"],
+                  kv["cpu_ms_per_instance"], jit))
     rows = [kv for kind, kv, _ in rs if kind == "fsync-probe"]
     if rows:
         print("\n## fsync-probe.py: durable file writes without a server\n")
