@@ -3,6 +3,8 @@ package org.mosaicpacs.storage.fs.internal;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Random;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -35,7 +37,7 @@ class BufferReuseBenchmarkTest {
         for (int round = 0; round < 5; round++) {
             long t0 = System.nanoTime();
             for (int i = 0; i < IMAGES; i++) {
-                copy(image, () -> pool.acquire(), pool::release);
+                copy(image, pool::acquire, pool::release);
             }
             long t1 = System.nanoTime();
             for (int i = 0; i < IMAGES; i++) {
@@ -48,8 +50,7 @@ class BufferReuseBenchmarkTest {
     }
 
     /** As DirectFileOutput fills a buffer: 16 KB pieces, a buffer taken when one is full. */
-    private static void copy(byte[] image, java.util.function.Supplier<ByteBuffer> take,
-                             java.util.function.Consumer<ByteBuffer> give) {
+    private static void copy(byte[] image, Supplier<ByteBuffer> take, Consumer<ByteBuffer> give) {
         ByteBuffer b = take.get();
         for (int off = 0; off < image.length; off += 16_384) {
             int n = Math.min(16_384, image.length - off);
