@@ -134,8 +134,15 @@ public class StorageCommitmentScp implements DimseHandler {
             try {
                 DimseResponse rsp = association.nEventReport(UID.StorageCommitmentPushModel,
                         UID.StorageCommitmentPushModelInstance, report.eventTypeId(), report.eventInformation());
-                logAnswer(requester, rsp);
-                return;
+                if (!rsp.isFailure()) {
+                    logAnswer(requester, rsp);
+                    return;
+                }
+                // Refused here, typically 0122: a requester that takes reports only where it is the
+                // SCP of an association it accepts (no role reversal on its own association,
+                // PS3.4 J.3.3). The report is not delivered yet.
+                LOG.info("{} refused the storage commitment report on the request's association (status {}: {}); "
+                        + "opening a new one", requester, Integer.toHexString(rsp.status()), rsp.errorComment());
             } catch (IOException e) {
                 LOG.info("Storage commitment report to {} could not go on the request's association ({}); "
                         + "opening a new one", requester, e.getMessage());

@@ -127,6 +127,34 @@ class StorageCommitmentScpTest {
         }
     }
 
+    /**
+     * A requester that takes no N-EVENT-REPORT on its own association (our client without a
+     * handler answers 0122, as a modality without role reversal does) still gets the report: on a
+     * new association to its configured AE.
+     */
+    @Test
+    void aReportRefusedOnTheRequestsAssociationGoesOnANewOne() throws Exception {
+        BlockingQueue<String> eventTypeAndCaller = new ArrayBlockingQueue<>(2);
+        DimseHandler receiver = (request, context) -> {
+            context.afterResponse(a -> eventTypeAndCaller.add(request.eventOrActionTypeId() + " from " + a.callingAeTitle()));
+            return DimseResponse.success();
+        };
+        try (DicomServer requesterScp = new DicomServer(ServerOptions.builder().aeTitles("MODALITY").port(0).build(),
+                DimseHandlerRegistry.of(Map.of(UID.StorageCommitmentPushModel, receiver)))) {
+            requesterScp.start();
+            archive.addRemote(new RemoteAe("MODALITY", "127.0.0.1", requesterScp.port(), false, ""));
+            AAssociateRq rq = AAssociateRq.builder("MOSAIC", "MODALITY").presentationContext(UID.StorageCommitmentPushModel).build();
+            try (Association association = client.connect("127.0.0.1", server.port(), rq)) {
+                DimseResponse rsp = association.nAction(UID.StorageCommitmentPushModel, UID.StorageCommitmentPushModelInstance,
+                        1, CommitmentFixture.request("2.25.3", List.of(UID.CTImageStorage, "1.2.3.1")));
+                assertThat(rsp.status()).isEqualTo(Status.SUCCESS);
+                assertThat(eventTypeAndCaller.poll(20, TimeUnit.SECONDS)).as("N-EVENT-REPORT on a new association")
+                        .isEqualTo(CommitmentVerifier.ALL_SUCCESSFUL + " from MOSAIC");
+                assertThat(association.isOpen()).as("the request's association is left alone").isTrue();
+            }
+        }
+    }
+
     @Test
     void reportGoesOnANewAssociationWhenTheRequesterHasLeft() throws Exception {
         BlockingQueue<DataSet> reports = new ArrayBlockingQueue<>(1);
