@@ -139,10 +139,7 @@ class StorageCommitmentScpTest {
             context.afterResponse(a -> eventTypeAndCaller.add(request.eventOrActionTypeId() + " from " + a.callingAeTitle()));
             return DimseResponse.success();
         };
-        try (DicomServer requesterScp = new DicomServer(ServerOptions.builder().aeTitles("MODALITY").port(0).build(),
-                DimseHandlerRegistry.of(Map.of(UID.StorageCommitmentPushModel, receiver)))) {
-            requesterScp.start();
-            archive.addRemote(new RemoteAe("MODALITY", "127.0.0.1", requesterScp.port(), false, ""));
+        try (DicomServer requesterScp = requesterScp(receiver)) {
             AAssociateRq rq = AAssociateRq.builder("MOSAIC", "MODALITY").presentationContext(UID.StorageCommitmentPushModel).build();
             try (Association association = client.connect("127.0.0.1", server.port(), rq)) {
                 DimseResponse rsp = association.nAction(UID.StorageCommitmentPushModel, UID.StorageCommitmentPushModelInstance,
@@ -167,10 +164,7 @@ class StorageCommitmentScpTest {
             });
             return DimseResponse.success();
         };
-        try (DicomServer requesterScp = new DicomServer(ServerOptions.builder().aeTitles("MODALITY").port(0).build(),
-                DimseHandlerRegistry.of(Map.of(UID.StorageCommitmentPushModel, receiver)))) {
-            requesterScp.start();
-            archive.addRemote(new RemoteAe("MODALITY", "127.0.0.1", requesterScp.port(), false, ""));
+        try (DicomServer requesterScp = requesterScp(receiver)) {
             AAssociateRq rq = AAssociateRq.builder("MOSAIC", "MODALITY").presentationContext(UID.StorageCommitmentPushModel).build();
             Association association = client.connect("127.0.0.1", server.port(), rq);
             DimseResponse rsp = association.nAction(UID.StorageCommitmentPushModel, UID.StorageCommitmentPushModelInstance, 1,
@@ -217,5 +211,14 @@ class StorageCommitmentScpTest {
             context.afterResponse(a -> reports.add(report));
             return DimseResponse.success();
         };
+    }
+
+    /** The requester's own SCP, started and configured as remote AE MODALITY: where reports go on a new association. */
+    private DicomServer requesterScp(DimseHandler receiver) throws Exception {
+        DicomServer scp = new DicomServer(ServerOptions.builder().aeTitles("MODALITY").port(0).build(),
+                DimseHandlerRegistry.of(Map.of(UID.StorageCommitmentPushModel, receiver)));
+        scp.start();
+        archive.addRemote(new RemoteAe("MODALITY", "127.0.0.1", scp.port(), false, ""));
+        return scp;
     }
 }
