@@ -26,6 +26,7 @@ import org.mosaicpacs.api.storage.ObjectWriter;
 import org.mosaicpacs.api.storage.StorageException;
 import org.mosaicpacs.api.storage.StorageFullException;
 import org.mosaicpacs.api.storage.StoredObject;
+import org.mosaicpacs.testing.TestEnvironment;
 import org.mosaicpacs.testing.Tools;
 
 class FileSystemStorageTest {
@@ -342,7 +343,7 @@ class FileSystemStorageTest {
 
     private void requireDirectIo() throws IOException {
         if (!takesDirectIo(root)) {
-            org.mosaicpacs.testing.TestEnvironment.missing("a file system that takes direct I/O at " + root,
+            TestEnvironment.missing("a file system that takes direct I/O at " + root,
                     "run the tests on ext4, xfs or tmpfs (Linux 6.6 or later)");
         }
     }
@@ -352,7 +353,7 @@ class FileSystemStorageTest {
         Path mountPoint = root.resolve(type);
         Files.createDirectories(mountPoint);
         if (!"0".equals(Tools.run(Duration.ofSeconds(10), List.of("id", "-u")).out().trim())) {
-            org.mosaicpacs.testing.TestEnvironment.missing("root, to mount a small " + type, "run the suite as root (CI does)");
+            TestEnvironment.missing("root, to mount a small " + type, "run the suite as root (CI does)");
         }
         Tools.run(Duration.ofSeconds(10), List.of("mount", "-t", type, "-o", options, type, mountPoint.toString()))
                 .assertSuccess();
