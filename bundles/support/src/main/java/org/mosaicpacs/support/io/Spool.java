@@ -7,9 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,13 +136,12 @@ public final class Spool implements Closeable {
     }
 
     /** A read-only channel over a byte array (the JDK has none that is public). */
-    private static final class MemoryChannel implements SeekableByteChannel {
+    private static final class MemoryChannel extends ReadOnlyChannel {
         private final byte[] data;
         private final int length;
-        private long position;
-        private boolean open = true;
 
         MemoryChannel(byte[] data, int length) {
+            super(length);
             this.data = data;
             this.length = length;
         }
@@ -159,54 +156,6 @@ public final class Spool implements Closeable {
             dst.put(data, (int) position, n);
             position += n;
             return n;
-        }
-
-        @Override
-        public int write(ByteBuffer src) {
-            throw new NonWritableChannelException();
-        }
-
-        @Override
-        public long position() throws IOException {
-            ensureOpen();
-            return position;
-        }
-
-        @Override
-        public SeekableByteChannel position(long newPosition) throws IOException {
-            ensureOpen();
-            if (newPosition < 0) {
-                throw new IllegalArgumentException("negative position " + newPosition);
-            }
-            position = newPosition;
-            return this;
-        }
-
-        @Override
-        public long size() throws IOException {
-            ensureOpen();
-            return length;
-        }
-
-        @Override
-        public SeekableByteChannel truncate(long size) {
-            throw new NonWritableChannelException();
-        }
-
-        @Override
-        public boolean isOpen() {
-            return open;
-        }
-
-        @Override
-        public void close() {
-            open = false;
-        }
-
-        private void ensureOpen() throws ClosedChannelException {
-            if (!open) {
-                throw new ClosedChannelException();
-            }
         }
     }
 }

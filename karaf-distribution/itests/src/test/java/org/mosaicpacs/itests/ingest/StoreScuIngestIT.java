@@ -49,8 +49,15 @@ class StoreScuIngestIT {
         }
     }
 
-    /** Sends everything storescu can send; checks what is on disk; returns the number of objects stored. */
-    private static int storeAndCheck(MosaicServer server) throws Exception {
+    /** What {@link #sendEverything} sent: each file with its transfer syntax, and those acknowledged. */
+    record Sent(Map<Path, String> toSend, List<Path> acknowledged) {
+    }
+
+    /**
+     * Sends the mixed corpus and pydicom's real files that storescu can send, each in its own
+     * transfer syntax; checks that a plausible number were acknowledged, every corpus file among them.
+     */
+    static Sent sendEverything(MosaicServer server) throws Exception {
         List<Path> corpus = TestData.dicomFilesUnder(TestData.mixedCorpus());
         List<Path> candidates = new ArrayList<>(corpus);
         // pydicom's real files that storescu can send (it refuses the broken and meta-less ones)
@@ -58,9 +65,16 @@ class StoreScuIngestIT {
         Map<Path, String> toSend = StoredObjects.sendable(candidates);
         StoreScu.Outcome outcome = StoreScu.sendAsStored(server.dicomPort(), "MOSAIC", toSend, Duration.ofMinutes(5));
         List<Path> acknowledged = outcome.succeeded();
-        assertThat(acknowledged).as("storescu log:\n" + tail(outcome.log())).hasSizeGreaterThan(200);
+        assertThat(acknowledged).as("storescu log:\n" + tail(outcome.log()) + server.diagnostics("ERROR"))
+                .hasSizeGreaterThan(200);
         // Every corpus file is a valid instance: all of them must have been accepted.
         assertThat(acknowledged).containsAll(corpus.stream().filter(toSend::containsKey).toList());
+        return new Sent(toSend, acknowledged);
+    }
+
+    /** Sends everything storescu can send; checks what is on disk; returns the number of objects stored. */
+    private static int storeAndCheck(MosaicServer server) throws Exception {
+        List<Path> acknowledged = sendEverything(server).acknowledged();
 
         Path objects = StoredObjects.objectsRoot(server.home());
         assertThat(StoredObjects.problemsWithStoredCopies(objects, acknowledged)).isEmpty();

@@ -26,6 +26,7 @@ import org.mosaicpacs.api.storage.StorageBackend;
 import org.mosaicpacs.api.storage.StorageException;
 import org.mosaicpacs.api.storage.StorageFullException;
 import org.mosaicpacs.api.storage.StoredObject;
+import org.mosaicpacs.support.storage.PathLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -26,6 +26,7 @@ import org.mosaicpacs.api.storage.ObjectWriter;
 import org.mosaicpacs.api.storage.StorageException;
 import org.mosaicpacs.api.storage.StorageFullException;
 import org.mosaicpacs.api.storage.StoredObject;
+import org.mosaicpacs.support.storage.PathLayout;
 import org.mosaicpacs.testing.TestEnvironment;
 import org.mosaicpacs.testing.Tools;
 

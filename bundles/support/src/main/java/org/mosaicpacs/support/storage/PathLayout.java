@@ -1,4 +1,4 @@
-package org.mosaicpacs.storage.fs.internal;
+package org.mosaicpacs.support.storage;
 
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -11,13 +11,14 @@ import org.mosaicpacs.api.storage.ObjectDescriptor;
 
 /**
  * Turns an object's identity into a relative path from a pattern such as
- * {@code {study}/{series}/{sop}.dcm} or {@code {yyyy}/{MM}/{dd}/{study}/{sop}.dcm}.
+ * {@code {study}/{series}/{sop}.dcm} or {@code {yyyy}/{MM}/{dd}/{study}/{sop}.dcm}: a file below a
+ * filesystem backend's root, or an object key below an S3 backend's prefix.
  *
  * <p>Tokens: {@code {study}}, {@code {series}}, {@code {sop}} (the UIDs), {@code {yyyy}},
  * {@code {MM}}, {@code {dd}}, {@code {HH}} (the receive time in UTC) and {@code {hash}} (two hex
  * digits derived from the SOP Instance UID, to spread files over 256 folders).
  */
-final class PathLayout {
+public final class PathLayout {
 
     private static final Pattern TOKEN = Pattern.compile("\\{([A-Za-z]+)}");
     private static final List<String> KNOWN = List.of("study", "series", "sop", "yyyy", "MM", "dd", "HH", "hash");
@@ -26,7 +27,7 @@ final class PathLayout {
 
     private final String pattern;
 
-    PathLayout(String pattern) {
+    public PathLayout(String pattern) {
         if (pattern == null || pattern.isBlank()) {
             throw new IllegalArgumentException("path pattern must not be empty");
         }
@@ -48,7 +49,7 @@ final class PathLayout {
         this.pattern = pattern;
     }
 
-    String pathFor(ObjectDescriptor object) {
+    public String pathFor(ObjectDescriptor object) {
         ZonedDateTime t = object.received().atZone(ZoneOffset.UTC);
         Matcher m = TOKEN.matcher(pattern);
         StringBuilder out = new StringBuilder();
