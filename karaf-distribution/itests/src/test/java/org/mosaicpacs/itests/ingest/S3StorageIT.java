@@ -3,20 +3,13 @@ package org.mosaicpacs.itests.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Stream;
 
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +18,6 @@ import org.mosaicpacs.dicom.Tag;
 import org.mosaicpacs.dicom.io.DicomReader;
 import org.mosaicpacs.dicom.io.StopCondition;
 import org.mosaicpacs.itests.server.MosaicServer;
-import org.mosaicpacs.testing.Ports;
 import org.mosaicpacs.testing.Tools;
 
 /**
@@ -38,66 +30,33 @@ import org.mosaicpacs.testing.Tools;
  */
 class S3StorageIT {
 
-    private static final String BUCKET = "mosaic-it";
     private static final String PREFIX = "archive/";
-    private static final Path STORE = Path.of("target/s3-it-store").toAbsolutePath();
 
-    private static final int PORT = Ports.free();
-    private static BlobStoreContext context;
-    private static S3Proxy proxy;
+    private static S3ProxyServer s3;
 
     @BeforeAll
     static void startS3Proxy() throws Exception {
-        deleteRecursively(STORE);
-        Files.createDirectories(STORE);
-        Properties properties = new Properties();
-        properties.setProperty("jclouds.filesystem.basedir", STORE.toString());
-        context = ContextBuilder.newBuilder("filesystem").credentials("identity", "credential").overrides(properties)
-                .build(BlobStoreContext.class);
-        context.getBlobStore().createContainerInLocation(null, BUCKET);
-        startProxy();
-    }
-
-    private static void startProxy() throws Exception {
-        proxy = S3Proxy.builder().blobStore(context.getBlobStore()).endpoint(URI.create("http://127.0.0.1:" + PORT))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "mosaic", "mosaic-secret").build();
-        proxy.start();
-        for (int i = 0; i < 1000 && !"STARTED".equals(proxy.getState()); i++) {
-            Thread.sleep(10);
-        }
-        assertThat(proxy.getState()).isEqualTo("STARTED");
+        s3 = new S3ProxyServer(Path.of("target/s3-it-store"), "mosaic-it");
     }
 
     @AfterAll
     static void stopS3Proxy() throws Exception {
-        if (proxy != null) {
-            proxy.stop();
-        }
-        if (context != null) {
-            context.close();
+        if (s3 != null) {
+            s3.close();
         }
     }
 
     @Test
     void objectsGoToTheBucketAndComeBackAndAStoreThatIsDownRefusesWithAReason() throws Exception {
         try (MosaicServer server = MosaicServer.unpack(Path.of("target/s3-server").toAbsolutePath(), false)) {
-            server.setProperties("etc/org.mosaicpacs.storage.s3-main.cfg", Map.of(
-                    "mosaic.storage.id", "s3",
-                    "endpoint", "http://127.0.0.1:" + PORT,
-                    "bucket", BUCKET,
-                    "prefix", PREFIX,
-                    "pathStyleAccess", "true",
-                    "accessKey", "mosaic",
-                    "secretKey", "mosaic-secret"));
-            server.setProperty("etc/org.mosaicpacs.archive.cfg", "storageId", "s3");
-            server.addBootFeature("mosaic-storage-s3");
+            s3.configure(server, PREFIX);
             server.start();
 
             StoreScuIngestIT.Sent sent = StoreScuIngestIT.sendEverything(server);
             Map<Path, String> toSend = sent.toSend();
             List<Path> acknowledged = sent.acknowledged();
 
-            Path inBucket = STORE.resolve(BUCKET).resolve(PREFIX);
+            Path inBucket = s3.objects(PREFIX);
             assertThat(StoredObjects.problemsWithStoredCopies(inBucket, acknowledged)).isEmpty();
             assertThat(StoredObjects.scan(inBucket).get("problems")).isEmpty();
             Path localObjects = StoredObjects.objectsRoot(server.home());
@@ -106,16 +65,19 @@ class S3StorageIT {
 
             List<Path> uncompressed = acknowledged.stream().filter(p -> "1.2.840.10008.1.2.1".equals(toSend.get(p)))
                     .limit(5).toList();
-            cGetReturnsWhatWasSent(server, uncompressed);
+            cGetReturnsAsSent(server, uncompressed, Path.of("target/s3-it-cget"));
             aStoreThatIsDownRefusesAndIndexesNothing(server, uncompressed.get(0));
         }
     }
 
-    /** C-GET (DCMTK getscu) of uncompressed instances: each retrieved copy equals the file sent (pydicom). */
-    private static void cGetReturnsWhatWasSent(MosaicServer server, List<Path> sample) throws Exception {
-        assertThat(sample).hasSize(5);
-        Path received = Path.of("target/s3-it-cget").toAbsolutePath();
-        deleteRecursively(received);
+    /**
+     * C-GET (DCMTK getscu) of uncompressed instances, one at a time, into {@code workDir}: each
+     * retrieved copy equals the file sent (pydicom).
+     */
+    static void cGetReturnsAsSent(MosaicServer server, List<Path> sample, Path workDir) throws Exception {
+        assertThat(sample).isNotEmpty();
+        Path received = workDir.toAbsolutePath();
+        S3ProxyServer.deleteRecursively(received);
         Path arranged = received.resolve("by-uid");
         for (Path sent : sample) {
             DataSet h = header(sent);
@@ -146,13 +108,13 @@ class S3StorageIT {
         String sop = "2.25.1" + System.nanoTime();
         rewriteSopInstanceUid(file, copy, sop);
 
-        proxy.stop();
+        s3.stop();
         StoreScu.Outcome refused = StoreScu.send(server.dicomPort(), "MOSAIC", List.of(copy), Duration.ofMinutes(2));
         assertThat(refused.succeeded()).as(refused.log()).isEmpty();
-        assertThat(server.diagnostics("S3 storage")).contains("cannot store s3://" + BUCKET + "/" + PREFIX);
+        assertThat(server.diagnostics("S3 storage")).contains("cannot store s3://mosaic-it/" + PREFIX);
         assertThat(server.get("/dicom-web/instances?SOPInstanceUID=" + sop).body()).doesNotContain(sop);
 
-        startProxy();
+        s3.start();
         StoreScu.Outcome stored = StoreScu.send(server.dicomPort(), "MOSAIC", List.of(copy), Duration.ofMinutes(2));
         assertThat(stored.succeeded()).as(stored.log()).containsExactly(copy);
         assertThat(server.get("/dicom-web/instances?SOPInstanceUID=" + sop).body()).contains(sop);
@@ -174,16 +136,6 @@ class S3StorageIT {
     private static boolean isEmptyTree(Path root) throws IOException {
         try (Stream<Path> all = Files.walk(root)) {
             return all.noneMatch(Files::isRegularFile);
-        }
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (Files.exists(root)) {
-            try (Stream<Path> all = Files.walk(root)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
         }
     }
 }

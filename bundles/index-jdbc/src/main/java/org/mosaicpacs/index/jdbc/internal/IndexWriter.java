@@ -345,24 +345,59 @@ final class IndexWriter {
 
     // ---------------------------------------------------------------- rows
 
+    /** The instance row's own columns, read before its series and study. */
+    private record InstanceColumns(long pk, long seriesPk, String sopClassUid, String transferSyntaxUid, String storageId,
+                                   String storageKey, long size, String checksumAlgorithm, String checksum,
+                                   Instant received) {
+    }
+
     /**
-     * The instance with this SOP Instance UID. Almost every instance asked about on ingest is new,
-     * so the unique index alone is probed first and the join that reads the record runs only for a hit.
+     * The instance with this SOP Instance UID. Almost every instance asked about on ingest is new:
+     * then the unique index alone is probed.
+     *
+     * <p>Three lookups of one row each, not one join: a statement keeps the lock of the row it is
+     * on, so a join that reached the series row would keep it while it waits for the study row,
+     * which a writer of that study locks first before it wants the series row. That deadlock
+     * (Derby finds it only after its 20 s deadlock timeout, then fails this read) was seen when
+     * instances were sent again while their study was being written. One row at a time, the
+     * lookup waits holding nothing.
      */
     static Optional<InstanceRow> findInstance(Connection c, String sopUid) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pk FROM instance WHERE sop_uid = ?")) {
+        InstanceColumns instance;
+        try (PreparedStatement ps = c.prepareStatement("SELECT pk, series_fk, sop_class_uid, transfer_syntax_uid,"
+                + " storage_id, storage_key, object_size, checksum_algorithm, checksum, received FROM instance WHERE sop_uid = ?")) {
             ps.setString(1, sopUid);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
+                instance = new InstanceColumns(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getLong(7), rs.getString(8), rs.getString(9),
+                        rs.getTimestamp(10, utc()).toInstant());
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(INSTANCE_SELECT + " WHERE i.sop_uid = ?")) {
-            ps.setString(1, sopUid);
+        long studyPk;
+        String seriesUid;
+        try (PreparedStatement ps = c.prepareStatement("SELECT study_fk, series_uid FROM series WHERE pk = ?")) {
+            ps.setLong(1, instance.seriesPk());
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new InstanceRow(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
-                        instanceRecord(rs, 5))) : Optional.empty();
+                if (!rs.next()) {
+                    return Optional.empty(); // removed meanwhile
+                }
+                studyPk = rs.getLong(1);
+                seriesUid = rs.getString(2);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT patient_fk, study_uid FROM study WHERE pk = ?")) {
+            ps.setLong(1, studyPk);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty(); // removed meanwhile
+                }
+                InstanceColumns i = instance;
+                return Optional.of(new InstanceRow(i.pk(), i.seriesPk(), studyPk, rs.getLong(1), new InstanceRecord(
+                        rs.getString(2), seriesUid, sopUid, i.sopClassUid(), i.transferSyntaxUid(), i.storageId(),
+                        i.storageKey(), i.size(), i.checksumAlgorithm(), i.checksum(), i.received())));
             }
         }
     }

@@ -175,11 +175,7 @@ final class JdbcArchiveIndex implements ArchiveIndex {
     @Override
     public Optional<InstanceRecord> findInstance(String sopInstanceUid) throws IndexException {
         Objects.requireNonNull(sopInstanceUid, "sopInstanceUid");
-        try (Connection c = dataSource.getConnection()) {
-            return IndexWriter.findInstance(c, sopInstanceUid).map(IndexWriter.InstanceRow::record);
-        } catch (SQLException e) {
-            throw new IndexException("cannot read the index: " + e.getMessage(), e);
-        }
+        return read(c -> IndexWriter.findInstance(c, sopInstanceUid).map(IndexWriter.InstanceRow::record));
     }
 
     @Override
@@ -187,21 +183,21 @@ final class JdbcArchiveIndex implements ArchiveIndex {
         Objects.requireNonNull(studyInstanceUid, "studyInstanceUid");
         String sql = IndexWriter.INSTANCE_SELECT + " WHERE s.study_uid = ?" + (seriesInstanceUid != null ? " AND r.series_uid = ?" : "")
                 + " ORDER BY r.series_number, r.pk, i.instance_number, i.pk";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, studyInstanceUid);
-            if (seriesInstanceUid != null) {
-                ps.setString(2, seriesInstanceUid);
-            }
-            List<InstanceRecord> records = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    records.add(IndexWriter.instanceRecord(rs, 5));
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, studyInstanceUid);
+                if (seriesInstanceUid != null) {
+                    ps.setString(2, seriesInstanceUid);
                 }
+                List<InstanceRecord> records = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        records.add(IndexWriter.instanceRecord(rs, 5));
+                    }
+                }
+                return records;
             }
-            return records;
-        } catch (SQLException e) {
-            throw new IndexException("cannot read the index: " + e.getMessage(), e);
-        }
+        });
     }
 
     @Override
@@ -258,6 +254,27 @@ final class JdbcArchiveIndex implements ArchiveIndex {
     public Optional<InstanceRecord> removeInstance(String sopInstanceUid) throws IndexException {
         Objects.requireNonNull(sopInstanceUid, "sopInstanceUid");
         return write("remove " + sopInstanceUid, (c, attempt) -> writer.remove(c, sopInstanceUid));
+    }
+
+    private interface Read<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs a read, again when the database ended it as a deadlock's victim or its lock wait timed
+     * out (Derby's readers lock rows that writers hold); nothing was returned yet, so it may.
+     */
+    private <T> T read(Read<T> read) throws IndexException {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                return read.run(c);
+            } catch (SQLException e) {
+                if (!dialect.isRetryable(e) || attempt == MAX_ATTEMPTS) {
+                    throw new IndexException("cannot read the index: " + e.getMessage(), e);
+                }
+            }
+            pause(attempt);
+        }
     }
 
     private interface Work<T> {

@@ -1,17 +1,21 @@
 package org.mosaicpacs.storage.s3.internal;
 
 import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 
 import org.mosaicpacs.api.storage.ObjectChecksum;
@@ -27,6 +31,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -41,7 +46,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * succeeded and stores it durably before answering, so the backend's guarantees hold without a
  * temporary name: no reader sees part of an object, a failed or abandoned write leaves nothing in
  * the bucket, and a spool file left by a crash is removed at the next start. A PUT replaces an
- * object under the same key.
+ * object under the same key. Objects above a threshold go in a multipart upload instead, which
+ * becomes visible only when completed.
  *
  * <p>Keys recorded in the index are the layout's paths; the configured prefix is put in front of
  * them only in the bucket, like the filesystem backend's root (so changing it strands the objects
@@ -49,8 +55,30 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  */
 final class S3Storage {
 
-    /** The largest object one PUT may carry (S3's limit); larger ones would need a multipart upload. */
-    static final long MAX_SINGLE_PUT = 5L * 1024 * 1024 * 1024;
+    private static final long MB = 1024 * 1024;
+    /** S3's limits: the smallest part of a multipart upload but its last, and the most parts. */
+    private static final long MIN_PART = 5 * MB;
+    private static final int MAX_PARTS = 10_000;
+    private static final String CONTENT_TYPE = "application/dicom";
+
+    /**
+     * How objects travel: one PUT up to {@code multipartThreshold} bytes, above it a multipart
+     * upload in parts of {@code partSize} (larger if the object would need more than 10 000 parts).
+     */
+    record Uploads(long multipartThreshold, long partSize) {
+
+        static final Uploads DEFAULT = new Uploads(100 * MB, 16 * MB);
+
+        Uploads {
+            if (partSize < MIN_PART) {
+                throw new IllegalArgumentException("multipart part size must be at least 5 MB (S3's minimum): " + partSize);
+            }
+            if (multipartThreshold < partSize || multipartThreshold > 5 * 1024 * MB) {
+                throw new IllegalArgumentException("multipart threshold must lie between the part size and 5 GB "
+                        + "(the most one PUT carries): " + multipartThreshold);
+            }
+        }
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(S3Storage.class);
 
@@ -62,14 +90,15 @@ final class S3Storage {
     private final String checksumAlgorithm;
     private final Path spool;
     private final long spoolReserve;
+    private final Uploads uploads;
 
     /**
-     * @param prefix       put in front of every key in the bucket ("" or ending in '/', e.g. {@code mosaic/})
+     * @param prefix       put in front of every key in the bucket, e.g. {@code mosaic/} (a missing final '/' is added)
      * @param spool        folder for objects on their way to the bucket
      * @param spoolReserve free bytes the spool's file system keeps; a new object that would take them is refused
      */
     S3Storage(String id, S3Client s3, String bucket, String prefix, String pathPattern, String checksumAlgorithm,
-              Path spool, long spoolReserve) throws IOException {
+              Path spool, long spoolReserve, Uploads uploads) throws IOException {
         if (bucket == null || bucket.isBlank()) {
             throw new IllegalArgumentException("S3 storage '" + id + "': no bucket configured");
         }
@@ -77,21 +106,22 @@ final class S3Storage {
         this.id = id;
         this.s3 = s3;
         this.bucket = bucket;
-        this.prefix = prefix == null ? "" : prefix;
+        String p = prefix == null ? "" : prefix;
+        if (p.startsWith("/")) {
+            throw new IllegalArgumentException("S3 storage '" + id + "': the key prefix must not start with '/': " + p);
+        }
+        this.prefix = p.isEmpty() || p.endsWith("/") ? p : p + "/";
         this.layout = new PathLayout(pathPattern);
         this.checksumAlgorithm = checksumAlgorithm;
         this.spool = spool;
         this.spoolReserve = spoolReserve;
+        this.uploads = uploads;
         Files.createDirectories(spool);
         removeLeftovers();
     }
 
     String id() {
         return id;
-    }
-
-    String bucket() {
-        return bucket;
     }
 
     /** The bucket's name for a key. */
@@ -226,24 +256,93 @@ final class S3Storage {
             if (committed) {
                 return object;
             }
-            if (object.size() > MAX_SINGLE_PUT) {
-                throw new StorageException("S3 storage '" + id + "': " + describe(key) + " has " + object.size()
-                        + " bytes, more than one PUT may carry (5 GiB); this backend has no multipart upload yet");
-            }
-            PutObjectRequest.Builder put = PutObjectRequest.builder().bucket(bucket).key(objectName(key))
-                    .contentLength(object.size()).contentType("application/dicom");
-            if (ObjectChecksum.CRC32C.equals(object.checksumAlgorithm())) {
-                // the store checks the bytes it received against ours and refuses the PUT if they differ
-                put.checksumCRC32C(Base64.getEncoder().encodeToString(HexFormat.of().parseHex(object.checksum())));
-            }
             try {
-                s3.putObject(put.build(), RequestBody.fromFile(file));
+                if (object.size() > uploads.multipartThreshold()) {
+                    putInParts(object.size());
+                } else {
+                    PutObjectRequest.Builder put = PutObjectRequest.builder().bucket(bucket).key(objectName(key))
+                            .contentLength(object.size()).contentType(CONTENT_TYPE);
+                    if (ObjectChecksum.CRC32C.equals(object.checksumAlgorithm())) {
+                        // the store checks the bytes it received against ours and refuses the PUT if they differ
+                        put.checksumCRC32C(Base64.getEncoder().encodeToString(HexFormat.of().parseHex(object.checksum())));
+                    }
+                    s3.putObject(put.build(), RequestBody.fromFile(file));
+                }
             } catch (SdkException e) {
                 throw failure("store", key, e);
             }
             committed = true;
             Files.deleteIfExists(file);
             return object;
+        }
+
+        /**
+         * A multipart upload of the spooled file (S3 API CreateMultipartUpload, UploadPart,
+         * CompleteMultipartUpload): the object appears only when completed; a failure aborts the
+         * upload, so its parts do not linger in the bucket.
+         */
+        private void putInParts(long size) throws IOException {
+            String name = objectName(key);
+            long partSize = Math.max(uploads.partSize(), (size + MAX_PARTS - 1) / MAX_PARTS);
+            String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(name).contentType(CONTENT_TYPE)).uploadId();
+            try {
+                List<CompletedPart> parts = new ArrayList<>();
+                for (long from = 0; from < size; from += partSize) {
+                    long offset = from;
+                    long length = Math.min(partSize, size - from);
+                    int number = parts.size() + 1;
+                    // a provider, not a stream: the SDK asks again for the bytes when it retries a part
+                    String eTag = s3.uploadPart(b -> b.bucket(bucket).key(name).uploadId(uploadId).partNumber(number)
+                            .contentLength(length), RequestBody.fromContentProvider(() -> part(offset, length), length,
+                            CONTENT_TYPE)).eTag();
+                    parts.add(CompletedPart.builder().partNumber(number).eTag(eTag).build());
+                }
+                s3.completeMultipartUpload(b -> b.bucket(bucket).key(name).uploadId(uploadId)
+                        .multipartUpload(m -> m.parts(parts)));
+            } catch (SdkException | UncheckedIOException e) {
+                try {
+                    s3.abortMultipartUpload(b -> b.bucket(bucket).key(name).uploadId(uploadId));
+                } catch (SdkException abort) {
+                    e.addSuppressed(abort);
+                }
+                if (e instanceof UncheckedIOException io) {
+                    throw io.getCause();
+                }
+                throw e;
+            }
+        }
+
+        /** {@code length} bytes of the spooled file from {@code offset}. */
+        private InputStream part(long offset, long length) {
+            try {
+                InputStream in = Files.newInputStream(file);
+                in.skipNBytes(offset);
+                return new FilterInputStream(in) {
+                    private long left = length;
+
+                    @Override
+                    public int read() throws IOException {
+                        if (left <= 0) {
+                            return -1;
+                        }
+                        int b = in.read();
+                        left -= b < 0 ? 0 : 1;
+                        return b;
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        if (left <= 0) {
+                            return -1;
+                        }
+                        int n = in.read(b, off, (int) Math.min(len, left));
+                        left -= Math.max(n, 0);
+                        return n;
+                    }
+                };
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the spooled " + file, e);
+            }
         }
 
         @Override

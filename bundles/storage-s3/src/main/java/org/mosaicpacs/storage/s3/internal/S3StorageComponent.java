@@ -101,6 +101,13 @@ public class S3StorageComponent implements StorageBackend {
                 + "A700) when they would leave the spool's file system less free space than this.")
         long minSpoolFreeSpaceMB() default 1024;
 
+        @AttributeDefinition(name = "Multipart threshold (MB)", description = "Objects larger than this go in a "
+                + "multipart upload (at most 5120: the most one PUT carries).")
+        long multipartThresholdMB() default 100;
+
+        @AttributeDefinition(name = "Multipart part size (MB)", description = "At least 5 (S3's minimum).")
+        long multipartPartSizeMB() default 16;
+
         @AttributeDefinition(name = "Connect timeout (s)")
         int connectTimeoutSeconds() default 10;
 
@@ -119,7 +126,9 @@ public class S3StorageComponent implements StorageBackend {
                     ? Path.of(dataFolder(context), MosaicConstants.DATA_FOLDER, "s3-spool", config.mosaic_storage_id())
                     : Path.of(config.spoolFolder());
             this.storage = new S3Storage(config.mosaic_storage_id(), client, config.bucket(), config.prefix(),
-                    config.pathPattern(), config.checksumAlgorithm(), spool, config.minSpoolFreeSpaceMB() * 1024 * 1024);
+                    config.pathPattern(), config.checksumAlgorithm(), spool, config.minSpoolFreeSpaceMB() * 1024 * 1024,
+                    new S3Storage.Uploads(config.multipartThresholdMB() * 1024 * 1024,
+                            config.multipartPartSizeMB() * 1024 * 1024));
         } catch (IOException | RuntimeException e) {
             client.close();
             throw e;

@@ -101,7 +101,7 @@ class S3StorageTest {
     }
 
     private S3Storage storage(String prefix, String algorithm) throws IOException {
-        return new S3Storage("s3", client, BUCKET, prefix, "{study}/{series}/{sop}.dcm", algorithm, spool, 0);
+        return new S3Storage("s3", client, BUCKET, prefix, "{study}/{series}/{sop}.dcm", algorithm, spool, 0, S3Storage.Uploads.DEFAULT);
     }
 
     private static ObjectDescriptor object(String sop) {
@@ -174,6 +174,13 @@ class S3StorageTest {
     }
 
     @Test
+    void aPrefixGetsItsSlashAndMayNotStartWithOne() throws Exception {
+        StoredObject stored = write(storage("archive", ObjectChecksum.CRC32C), "1.2.3.4.15", bytes(10, 12));
+        assertThat(namesInBucket()).containsExactly("archive/" + stored.key());
+        assertThatThrownBy(() -> storage("/archive/", ObjectChecksum.CRC32C)).hasMessageContaining("must not start with '/'");
+    }
+
+    @Test
     void aPutReplacesTheObjectUnderTheSameKey() throws Exception {
         S3Storage storage = storage("", ObjectChecksum.CRC32C);
         write(storage, "1.2.3.4.7", bytes(1000, 3));
@@ -189,6 +196,28 @@ class S3StorageTest {
         assertThat(stored.checksumAlgorithm()).isEqualTo("SHA-256");
         assertThat(stored.checksum()).isEqualTo(ObjectChecksum.of("SHA-256", new java.io.ByteArrayInputStream(content)).hex());
         assertThat(inServerStore(stored.key())).isEqualTo(content);
+    }
+
+    @Test
+    void aLargeObjectGoesInPartsAndAppearsWhole() throws Exception {
+        S3Storage storage = new S3Storage("s3", client, BUCKET, "big/", "{sop}.dcm", ObjectChecksum.CRC32C, spool, 0,
+                new S3Storage.Uploads(6 * 1024 * 1024, 5 * 1024 * 1024));
+        byte[] content = bytes(12 * 1024 * 1024 + 17, 11); // three parts: 5 MB, 5 MB and the rest
+        StoredObject stored = write(storage, "1.2.3.4.14", content);
+        assertThat(namesInBucket()).containsExactly("big/1.2.3.4.14.dcm");
+        assertThat(inServerStore("big/1.2.3.4.14.dcm")).isEqualTo(content);
+        assertThat(stored.checksum()).isEqualTo(ObjectChecksum.of("CRC32C", new java.io.ByteArrayInputStream(content)).hex());
+        assertThat(client.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).as("uploads left open").isEmpty();
+        // S3's ETag of a multipart object ends in the number of its parts
+        assertThat(client.headObject(b -> b.bucket(BUCKET).key("big/1.2.3.4.14.dcm")).eTag()).endsWith("-3\"");
+        assertThat(spool).isEmptyDirectory();
+    }
+
+    @Test
+    void multipartSettingsOutsideS3sLimitsAreRefused() {
+        assertThatThrownBy(() -> new S3Storage.Uploads(100 * 1024 * 1024, 1024 * 1024)).hasMessageContaining("at least 5 MB");
+        assertThatThrownBy(() -> new S3Storage.Uploads(6L * 1024 * 1024 * 1024, 16 * 1024 * 1024))
+                .hasMessageContaining("5 GB");
     }
 
     @Test
@@ -257,7 +286,7 @@ class S3StorageTest {
         }
         try (S3Client unreachable = S3StorageComponent.client("http://127.0.0.1:" + closed, "us-east-1", true, "access",
                 "secret", Duration.ofSeconds(2), Duration.ofSeconds(5))) {
-            S3Storage storage = new S3Storage("s3", unreachable, BUCKET, "", "{sop}.dcm", ObjectChecksum.CRC32C, spool, 0);
+            S3Storage storage = new S3Storage("s3", unreachable, BUCKET, "", "{sop}.dcm", ObjectChecksum.CRC32C, spool, 0, S3Storage.Uploads.DEFAULT);
             assertThatThrownBy(storage::checkBucket).isInstanceOf(StorageException.class)
                     .hasMessageContaining("cannot reach the object store");
             try (ObjectWriter writer = storage.create(object("1.2.3.4.11"), 100)) {
@@ -271,22 +300,22 @@ class S3StorageTest {
 
     @Test
     void aMissingBucketOrWrongCredentialsAreNamed() throws Exception {
-        assertThatThrownBy(() -> new S3Storage("s3", client, "no-such-bucket", "", "{sop}.dcm", "CRC32C", spool, 0)
+        assertThatThrownBy(() -> new S3Storage("s3", client, "no-such-bucket", "", "{sop}.dcm", "CRC32C", spool, 0, S3Storage.Uploads.DEFAULT)
                 .checkBucket()).isInstanceOf(StorageException.class).hasMessageContaining("does not exist");
         try (S3Client wrong = S3StorageComponent.client(endpoint(), "us-east-1", true, "access", "not-the-secret",
                 Duration.ofSeconds(2), Duration.ofSeconds(5))) {
-            assertThatThrownBy(() -> new S3Storage("s3", wrong, BUCKET, "", "{sop}.dcm", "CRC32C", spool, 0).checkBucket())
+            assertThatThrownBy(() -> new S3Storage("s3", wrong, BUCKET, "", "{sop}.dcm", "CRC32C", spool, 0, S3Storage.Uploads.DEFAULT).checkBucket())
                     .isInstanceOf(StorageException.class).hasMessageContaining("refuses these credentials");
         }
-        assertThatThrownBy(() -> new S3Storage("s3", client, "", "", "{sop}.dcm", "CRC32C", spool, 0))
+        assertThatThrownBy(() -> new S3Storage("s3", client, "", "", "{sop}.dcm", "CRC32C", spool, 0, S3Storage.Uploads.DEFAULT))
                 .hasMessageContaining("no bucket configured");
-        assertThatThrownBy(() -> new S3Storage("s3", client, BUCKET, "", "{sop}.dcm", "NO-SUCH", spool, 0))
+        assertThatThrownBy(() -> new S3Storage("s3", client, BUCKET, "", "{sop}.dcm", "NO-SUCH", spool, 0, S3Storage.Uploads.DEFAULT))
                 .hasMessageContaining("unknown checksum algorithm");
     }
 
     @Test
     void aFullSpoolRefusesNewObjectsAsStorageFull() throws Exception {
-        S3Storage storage = new S3Storage("s3", client, BUCKET, "", "{sop}.dcm", "CRC32C", spool, Long.MAX_VALUE / 2);
+        S3Storage storage = new S3Storage("s3", client, BUCKET, "", "{sop}.dcm", "CRC32C", spool, Long.MAX_VALUE / 2, S3Storage.Uploads.DEFAULT);
         assertThatThrownBy(() -> storage.create(object("1.2.3.4.12"), 1000)).isInstanceOf(StorageFullException.class)
                 .hasMessageContaining("spool folder");
     }
