@@ -85,9 +85,14 @@ final class S3ProxyServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         try {
             proxy.stop();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("cannot stop S3Proxy", e);
         } finally {
             context.close();
         }
