@@ -37,6 +37,7 @@ import org.mosaicpacs.support.jdbc.SchemaMigrations.Migration;
 final class JdbcArchiveIndex implements ArchiveIndex {
 
     private static final int MAX_ATTEMPTS = 20;
+    private static final int READ_ATTEMPTS = 3;
     /** Recordings of one study committed together at most (group commit). */
     private static final int MAX_BATCH = 32;
 
@@ -262,14 +263,15 @@ final class JdbcArchiveIndex implements ArchiveIndex {
 
     /**
      * Runs a read, again when the database ended it as a deadlock's victim or its lock wait timed
-     * out (Derby's readers lock rows that writers hold); nothing was returned yet, so it may.
+     * out (Derby's readers lock rows that writers hold); nothing was returned yet, so it may. Fewer
+     * attempts than a write: a lock wait that timed out has already taken a minute.
      */
     private <T> T read(Read<T> read) throws IndexException {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = dataSource.getConnection()) {
                 return read.run(c);
             } catch (SQLException e) {
-                if (!dialect.isRetryable(e) || attempt == MAX_ATTEMPTS) {
+                if (!dialect.isRetryable(e) || attempt == READ_ATTEMPTS) {
                     throw new IndexException("cannot read the index: " + e.getMessage(), e);
                 }
             }
