@@ -13,7 +13,8 @@ import java.nio.channels.SeekableByteChannel;
  */
 public abstract class ReadOnlyChannel implements SeekableByteChannel {
 
-    private final long size;
+    /** The channel's length in bytes. */
+    protected final long size;
     private boolean open = true;
     /** Where the next read starts; a caller may set it anywhere, also beyond the end. */
     protected long position;

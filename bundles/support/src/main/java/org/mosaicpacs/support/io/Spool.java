@@ -138,21 +138,19 @@ public final class Spool implements Closeable {
     /** A read-only channel over a byte array (the JDK has none that is public). */
     private static final class MemoryChannel extends ReadOnlyChannel {
         private final byte[] data;
-        private final int length;
 
         MemoryChannel(byte[] data, int length) {
             super(length);
             this.data = data;
-            this.length = length;
         }
 
         @Override
         public int read(ByteBuffer dst) throws IOException {
             ensureOpen();
-            if (position >= length) {
+            if (position >= size) {
                 return -1;
             }
-            int n = (int) Math.min(dst.remaining(), length - position);
+            int n = (int) Math.min(dst.remaining(), size - position);
             dst.put(data, (int) position, n);
             position += n;
             return n;

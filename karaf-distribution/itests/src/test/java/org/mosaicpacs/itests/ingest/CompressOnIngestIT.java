@@ -15,8 +15,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.mosaicpacs.dicom.DataSet;
 import org.mosaicpacs.dicom.Tag;
-import org.mosaicpacs.dicom.io.DicomReader;
-import org.mosaicpacs.dicom.io.StopCondition;
 import org.mosaicpacs.itests.plugins.PluginTests;
 import org.mosaicpacs.itests.server.MosaicServer;
 import org.mosaicpacs.itests.server.SharedMosaicServer;
@@ -37,7 +35,7 @@ class CompressOnIngestIT {
     @Test
     void aCtSeriesIsStoredAsJpegLsLosslessAndRetrievedWithItsPixels(MosaicServer server, @TempDir Path dir) throws Exception {
         List<Path> ct = PluginTests.ctSeries("compress", 6);
-        DataSet first = header(ct.get(0));
+        DataSet first = StoredObjects.header(ct.get(0));
         String study = first.getString(Tag.StudyInstanceUID);
         server.shell("config:property-set -p org.mosaicpacs.archive compressOnIngest " + JPEG_LS_LOSSLESS);
         try {
@@ -51,7 +49,7 @@ class CompressOnIngestIT {
 
         List<String> pairs = new ArrayList<>();
         for (Path original : ct) {
-            DataSet h = header(original);
+            DataSet h = StoredObjects.header(original);
             Path stored = server.home().resolve("data/mosaic/objects").resolve(h.getString(Tag.StudyInstanceUID))
                     .resolve(h.getString(Tag.SeriesInstanceUID)).resolve(h.getString(Tag.SOPInstanceUID) + ".dcm");
             Tools.Result meta = Tools.run(Duration.ofSeconds(30), List.of(Tools.require("dcmdump").toString(),
@@ -69,7 +67,7 @@ class CompressOnIngestIT {
                 "-S", "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=" + study, "-od", received.toString(),
                 "127.0.0.1", Integer.toString(server.dicomPort()))).assertSuccess();
         for (Path original : ct) {
-            String sop = header(original).getString(Tag.SOPInstanceUID);
+            String sop = StoredObjects.header(original).getString(Tag.SOPInstanceUID);
             Path got = received.resolve("CT." + sop);
             assertThat(got).as("getscu received %s", sop).exists();
             pairs.add(original + "=" + got);
@@ -95,12 +93,6 @@ class CompressOnIngestIT {
             "    print('pixels differ:', *bad)",
             "    sys.exit(1)",
             "print(f'{len(sys.argv) - 1} identical')");
-
-    private static DataSet header(Path file) throws Exception {
-        try (DicomReader r = DicomReader.open(file)) {
-            return r.readDataSet(StopCondition.beforeTag(Tag.PixelData));
-        }
-    }
 
     private static String karafLog(MosaicServer server) {
         try {

@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
@@ -17,6 +14,7 @@ import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStoreContext;
 import org.mosaicpacs.itests.server.MosaicServer;
 import org.mosaicpacs.testing.Ports;
+import org.mosaicpacs.testing.TestFiles;
 
 /**
  * S3Proxy, an independent S3 server, in this JVM on its filesystem store: the objects of a bucket
@@ -37,8 +35,7 @@ final class S3ProxyServer implements AutoCloseable {
     S3ProxyServer(Path store, String bucket) throws Exception {
         this.store = store.toAbsolutePath();
         this.bucket = bucket;
-        deleteRecursively(this.store);
-        Files.createDirectories(this.store);
+        TestFiles.freshDirectory(this.store);
         Properties properties = new Properties();
         properties.setProperty("jclouds.filesystem.basedir", this.store.toString());
         context = ContextBuilder.newBuilder("filesystem").credentials("identity", "credential").overrides(properties)
@@ -95,16 +92,6 @@ final class S3ProxyServer implements AutoCloseable {
             throw new IOException("cannot stop S3Proxy", e);
         } finally {
             context.close();
-        }
-    }
-
-    static void deleteRecursively(Path root) throws IOException {
-        if (Files.exists(root)) {
-            try (Stream<Path> all = Files.walk(root)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mosaicpacs.dicom.DataSet;
 import org.mosaicpacs.dicom.Tag;
-import org.mosaicpacs.dicom.io.DicomReader;
-import org.mosaicpacs.dicom.io.StopCondition;
 import org.mosaicpacs.itests.server.MosaicServer;
+import org.mosaicpacs.testing.TestFiles;
 import org.mosaicpacs.testing.Tools;
 
 /**
@@ -76,11 +76,10 @@ class S3StorageIT {
      */
     static void cGetReturnsAsSent(MosaicServer server, List<Path> sample, Path workDir) throws Exception {
         assertThat(sample).isNotEmpty();
-        Path received = workDir.toAbsolutePath();
-        S3ProxyServer.deleteRecursively(received);
+        Path received = TestFiles.freshDirectory(workDir.toAbsolutePath());
         Path arranged = received.resolve("by-uid");
         for (Path sent : sample) {
-            DataSet h = header(sent);
+            DataSet h = StoredObjects.header(sent);
             Path out = Files.createDirectories(received.resolve(h.getString(Tag.SOPInstanceUID)));
             Tools.run(Duration.ofMinutes(1), List.of(Tools.require("getscu").toString(), "-aec", "MOSAIC", "-od",
                     out.toString(), "-k", "QueryRetrieveLevel=IMAGE",
@@ -122,15 +121,9 @@ class S3StorageIT {
 
     /** dcmodify (DCMTK) gives a copy a new SOP Instance UID (it updates the meta information's to match). */
     private static void rewriteSopInstanceUid(Path file, Path copy, String sop) throws IOException {
-        Files.copy(file, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
         Tools.run(Duration.ofSeconds(30), List.of(Tools.require("dcmodify").toString(), "-nb", "-m",
                 "(0008,0018)=" + sop, copy.toString())).assertSuccess();
-    }
-
-    private static DataSet header(Path file) throws Exception {
-        try (DicomReader r = DicomReader.open(file)) {
-            return r.readDataSet(StopCondition.beforeTag(Tag.PixelData));
-        }
     }
 
     private static boolean isEmptyTree(Path root) throws IOException {

@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.mosaicpacs.dicom.DataSet;
+import org.mosaicpacs.dicom.Tag;
+import org.mosaicpacs.dicom.io.DicomReader;
+import org.mosaicpacs.dicom.io.StopCondition;
 import org.mosaicpacs.testing.TestEnvironment;
 import org.mosaicpacs.testing.Tools;
 
@@ -23,6 +27,13 @@ final class StoredObjects {
 
     static Path objectsRoot(Path home) {
         return home.resolve("data/mosaic/objects");
+    }
+
+    /** A file's data set up to its Pixel Data, read with our own reader (for UIDs and attributes to compare). */
+    static DataSet header(Path file) throws Exception {
+        try (DicomReader r = DicomReader.open(file)) {
+            return r.readDataSet(StopCondition.beforeTag(Tag.PixelData));
+        }
     }
 
     /** For each sent file: the problems pydicom sees with its stored copy (empty list: stored byte for byte). */

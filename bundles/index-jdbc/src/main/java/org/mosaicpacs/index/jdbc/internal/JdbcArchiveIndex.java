@@ -32,7 +32,8 @@ import org.mosaicpacs.support.jdbc.SchemaMigrations.Migration;
  *
  * <p>Every write is one READ COMMITTED transaction, run again when it loses a race or a deadlock
  * (see {@link IndexWriter}); new instances of one study that arrive together share one
- * ({@link GroupCommit}). Queries read through a cursor that streams matches.
+ * ({@link GroupCommit}). Reads of records run again, a few times, when they lose a deadlock.
+ * Queries read through a cursor that streams matches.
  */
 final class JdbcArchiveIndex implements ArchiveIndex {
 

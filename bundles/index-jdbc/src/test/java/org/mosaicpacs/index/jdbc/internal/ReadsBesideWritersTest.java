@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mosaicpacs.index.jdbc.internal.Headers.instance;
 import static org.mosaicpacs.index.jdbc.internal.Headers.record;
 
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -116,7 +117,7 @@ class ReadsBesideWritersTest {
                                 }
                                 try {
                                     return m.invoke(real, a);
-                                } catch (java.lang.reflect.InvocationTargetException e) {
+                                } catch (InvocationTargetException e) {
                                     throw e.getCause();
                                 }
                             });

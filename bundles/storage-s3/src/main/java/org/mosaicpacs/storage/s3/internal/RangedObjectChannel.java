@@ -25,7 +25,6 @@ final class RangedObjectChannel extends ReadOnlyChannel {
     private final S3Client s3;
     private final String bucket;
     private final String name;
-    private final long size;
     private final String description;
     private ResponseInputStream<GetObjectResponse> current;
     private long currentPosition;
@@ -35,7 +34,6 @@ final class RangedObjectChannel extends ReadOnlyChannel {
         this.s3 = s3;
         this.bucket = bucket;
         this.name = name;
-        this.size = size;
         this.description = description;
     }
 

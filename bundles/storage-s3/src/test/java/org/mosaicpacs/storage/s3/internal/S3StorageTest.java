@@ -3,6 +3,7 @@ package org.mosaicpacs.storage.s3.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,6 +30,8 @@ import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.BlobStoreContext;
 import org.jclouds.blobstore.domain.Blob;
 import org.jclouds.blobstore.domain.StorageMetadata;
+import org.jclouds.blobstore.domain.StorageType;
+import org.jclouds.blobstore.options.ListContainerOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,6 +117,10 @@ class S3StorageTest {
         return b;
     }
 
+    private static String checksum(String algorithm, byte[] content) throws IOException {
+        return ObjectChecksum.of(algorithm, new ByteArrayInputStream(content)).hex();
+    }
+
     private static StoredObject write(S3Storage storage, String sop, byte[] content) throws IOException {
         try (ObjectWriter writer = storage.create(object(sop), content.length)) {
             writer.stream().write(content);
@@ -122,8 +129,8 @@ class S3StorageTest {
     }
 
     private static List<String> namesInBucket() {
-        return blobs.list(BUCKET, org.jclouds.blobstore.options.ListContainerOptions.Builder.recursive()).stream()
-                .filter(m -> m.getType() == org.jclouds.blobstore.domain.StorageType.BLOB)
+        return blobs.list(BUCKET, ListContainerOptions.Builder.recursive()).stream()
+                .filter(m -> m.getType() == StorageType.BLOB)
                 .map(StorageMetadata::getName).sorted().toList();
     }
 
@@ -145,7 +152,7 @@ class S3StorageTest {
         assertThat(stored.storageId()).isEqualTo("s3");
         assertThat(stored.size()).isEqualTo(content.length);
         assertThat(stored.checksumAlgorithm()).isEqualTo(ObjectChecksum.CRC32C);
-        assertThat(stored.checksum()).isEqualTo(ObjectChecksum.of("CRC32C", new java.io.ByteArrayInputStream(content)).hex());
+        assertThat(stored.checksum()).isEqualTo(checksum("CRC32C", content));
         assertThat(namesInBucket()).containsExactly("archive/1.2.3/1.2.3.4/1.2.3.4.5.dcm");
         assertThat(inServerStore("archive/1.2.3/1.2.3.4/1.2.3.4.5.dcm")).isEqualTo(content);
         assertThat(blobs.getBlob(BUCKET, "archive/1.2.3/1.2.3.4/1.2.3.4.5.dcm").getMetadata().getContentMetadata()
@@ -194,7 +201,7 @@ class S3StorageTest {
         byte[] content = bytes(70_000, 5);
         StoredObject stored = write(storage("", "SHA-256"), "1.2.3.4.8", content);
         assertThat(stored.checksumAlgorithm()).isEqualTo("SHA-256");
-        assertThat(stored.checksum()).isEqualTo(ObjectChecksum.of("SHA-256", new java.io.ByteArrayInputStream(content)).hex());
+        assertThat(stored.checksum()).isEqualTo(checksum("SHA-256", content));
         assertThat(inServerStore(stored.key())).isEqualTo(content);
     }
 
@@ -206,7 +213,7 @@ class S3StorageTest {
         StoredObject stored = write(storage, "1.2.3.4.14", content);
         assertThat(namesInBucket()).containsExactly("big/1.2.3.4.14.dcm");
         assertThat(inServerStore("big/1.2.3.4.14.dcm")).isEqualTo(content);
-        assertThat(stored.checksum()).isEqualTo(ObjectChecksum.of("CRC32C", new java.io.ByteArrayInputStream(content)).hex());
+        assertThat(stored.checksum()).isEqualTo(checksum("CRC32C", content));
         assertThat(client.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).as("uploads left open").isEmpty();
         // S3's ETag of a multipart object ends in the number of its parts
         assertThat(client.headObject(b -> b.bucket(BUCKET).key("big/1.2.3.4.14.dcm")).eTag()).endsWith("-3\"");
