@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,6 +22,7 @@ import org.mosaicpacs.api.archive.Archive;
 import org.mosaicpacs.api.archive.ArchiveEvents;
 import org.mosaicpacs.api.archive.ArchiveException;
 import org.mosaicpacs.api.archive.ArchiveException.Reason;
+import org.mosaicpacs.api.archive.Deletion;
 import org.mosaicpacs.api.archive.StoreRequest;
 import org.mosaicpacs.api.archive.StoreResult;
 import org.mosaicpacs.api.archive.StoredInstance;
@@ -268,6 +273,92 @@ public class ArchiveComponent implements Archive {
         } catch (IOException e) {
             throw new ArchiveException(Reason.PROCESSING_FAILURE, "cannot read " + record.storageKey() + " from storage "
                     + record.storageId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Deletion delete(String studyInstanceUid, String seriesInstanceUid) throws ArchiveException {
+        if (studyInstanceUid == null || studyInstanceUid.isBlank()) {
+            throw new ArchiveException(Reason.MISSING_ATTRIBUTE, "no Study Instance UID given");
+        }
+        String what = seriesInstanceUid == null ? "study " + studyInstanceUid
+                : "series " + seriesInstanceUid + " of study " + studyInstanceUid;
+        List<InstanceRecord> records;
+        try {
+            records = index.findInstances(studyInstanceUid, seriesInstanceUid);
+        } catch (IndexException e) {
+            throw new ArchiveException(Reason.PROCESSING_FAILURE, "index failure: " + e.getMessage(), e);
+        }
+        if (records.isEmpty()) {
+            throw new ArchiveException(Reason.NOT_FOUND, "no " + what);
+        }
+        // Index first, storage second: a crash in between leaves an unreferenced object (space),
+        // never an index row without its object.
+        Map<String, Integer> perSeries = new LinkedHashMap<>();
+        List<String> notDeleted = new ArrayList<>();
+        int removed = 0;
+        try {
+            for (InstanceRecord listed : records) {
+                // what the index removed, which names the object to delete (a replacement may have come meanwhile)
+                Optional<InstanceRecord> gone = index.removeInstance(listed.sopInstanceUid());
+                if (gone.isEmpty()) {
+                    continue; // deleted meanwhile by someone else
+                }
+                removed++;
+                perSeries.merge(gone.get().seriesInstanceUid(), 1, Integer::sum);
+                deleteObject(gone.get(), notDeleted);
+            }
+        } catch (IndexException e) {
+            throw new ArchiveException(Reason.PROCESSING_FAILURE, "index failure after deleting " + removed + " of "
+                    + records.size() + " instances of " + what + ": " + e.getMessage(), e);
+        } finally {
+            postDeleted(studyInstanceUid, perSeries, removed);
+        }
+        LOG.info("Deleted {}: {} instance(s){}", what, removed,
+                notDeleted.isEmpty() ? "" : ", " + notDeleted.size() + " object(s) left in storage (see warnings)");
+        return new Deletion(studyInstanceUid, seriesInstanceUid, removed, new ArrayList<>(perSeries.keySet()), notDeleted);
+    }
+
+    private void deleteObject(InstanceRecord record, List<String> notDeleted) {
+        String location = record.storageId() + ":" + record.storageKey();
+        StorageBackend storage = storages.get(record.storageId());
+        try {
+            if (storage == null) {
+                throw new IOException("storage " + record.storageId() + " is not available");
+            }
+            storage.delete(record.storageKey());
+        } catch (IOException e) {
+            notDeleted.add(location);
+            LOG.warn("Instance {} left the index, but its object {} could not be deleted: {}", record.sopInstanceUid(),
+                    location, e.getMessage());
+        }
+    }
+
+    private void postDeleted(String studyUid, Map<String, Integer> perSeries, int removed) {
+        if (removed == 0) {
+            return;
+        }
+        for (Map.Entry<String, Integer> e : perSeries.entrySet()) {
+            Map<String, Object> series = new HashMap<>();
+            series.put(ArchiveEvents.STUDY_INSTANCE_UID, studyUid);
+            series.put(ArchiveEvents.SERIES_INSTANCE_UID, e.getKey());
+            series.put(ArchiveEvents.INSTANCE_COUNT, e.getValue());
+            events.postEvent(new Event(ArchiveEvents.SERIES_DELETED, series));
+        }
+        boolean studyGone;
+        try {
+            studyGone = index.findInstances(studyUid, null).isEmpty();
+        } catch (IndexException e) {
+            LOG.warn("Cannot tell whether study {} has instances left, so no STUDY_DELETED event: {}", studyUid,
+                    e.getMessage());
+            return;
+        }
+        if (studyGone) {
+            stable.forget(studyUid);
+            Map<String, Object> study = new HashMap<>();
+            study.put(ArchiveEvents.STUDY_INSTANCE_UID, studyUid);
+            study.put(ArchiveEvents.INSTANCE_COUNT, removed);
+            events.postEvent(new Event(ArchiveEvents.STUDY_DELETED, study));
         }
     }
 }

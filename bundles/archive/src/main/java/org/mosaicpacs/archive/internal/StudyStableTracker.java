@@ -74,6 +74,14 @@ final class StudyStableTracker {
         }
     }
 
+    /** The study was deleted: it is not announced stable. */
+    void forget(String studyUid) {
+        Pending p = pending.remove(studyUid);
+        if (p != null && p.timer != null) {
+            p.timer.cancel(false);
+        }
+    }
+
     /** Studies waiting for their quiet period to end. */
     int pendingCount() {
         return pending.size();

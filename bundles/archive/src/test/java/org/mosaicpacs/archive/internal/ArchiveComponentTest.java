@@ -8,15 +8,20 @@ import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mosaicpacs.api.archive.ArchiveEvents;
+import org.mosaicpacs.api.archive.ArchiveException;
+import org.mosaicpacs.api.archive.Deletion;
 import org.mosaicpacs.api.archive.StoreRequest;
 import org.mosaicpacs.api.archive.StoreResult;
 import org.mosaicpacs.api.archive.StoredInstance;
@@ -202,6 +207,78 @@ class ArchiveComponentTest {
             assertThat(result.outcome()).isEqualTo(StoreResult.Outcome.STORED);
             assertThat(result.warnings()).isEmpty();
             return result.instance();
+        }
+    }
+
+    @Test
+    void deletingASeriesThenItsStudyRemovesRecordsAndObjectsPostsEventsAndCancelsStable() throws Exception {
+        RecordingEventAdmin events = new RecordingEventAdmin();
+        InMemoryIndex index = new InMemoryIndex();
+        ArchiveComponent archive = new ArchiveComponent(index, events, config(3));
+        DirectoryStorage storage = new DirectoryStorage(temp);
+        archive.addStorage(storage, Map.of(StorageBackend.ID_PROPERTY, "fs"));
+        try {
+            // two studies of the corpus, the first with at least two series
+            Map<Path, List<Path>> byStudyDir = TestData.dicomFilesUnder(TestData.mixedCorpus().resolve("native")).stream()
+                    .collect(Collectors.groupingBy(f -> f.getParent().getParent(),
+                            TreeMap::new, Collectors.toList()));
+            List<Path> studyDirs = byStudyDir.entrySet().stream()
+                    .filter(e -> e.getValue().stream().map(Path::getParent).distinct().count() >= 2)
+                    .map(Map.Entry::getKey).limit(2).toList();
+            assertThat(studyDirs).hasSize(2);
+            List<InstanceRecord> first = new ArrayList<>();
+            for (Path f : byStudyDir.get(studyDirs.get(0))) {
+                first.add(store(archive, f));
+            }
+            List<InstanceRecord> second = new ArrayList<>();
+            for (Path f : byStudyDir.get(studyDirs.get(1))) {
+                second.add(store(archive, f));
+            }
+            String study = first.get(0).studyInstanceUid();
+            String series = first.get(0).seriesInstanceUid();
+            List<InstanceRecord> ofSeries = first.stream().filter(r -> r.seriesInstanceUid().equals(series)).toList();
+
+            Deletion seriesDeleted = archive.delete(study, series);
+            assertThat(seriesDeleted.instances()).isEqualTo(ofSeries.size());
+            assertThat(seriesDeleted.series()).containsExactly(series);
+            assertThat(seriesDeleted.objectsNotDeleted()).isEmpty();
+            for (InstanceRecord r : ofSeries) {
+                assertThat(index.findInstance(r.sopInstanceUid())).isEmpty();
+                assertThat(temp.resolve(r.storageKey())).doesNotExist();
+            }
+            assertThat(index.findInstances(study, null)).hasSize(first.size() - ofSeries.size());
+            assertThat(events.topic(ArchiveEvents.SERIES_DELETED)).singleElement().satisfies(e -> {
+                assertThat(e.getProperty(ArchiveEvents.SERIES_INSTANCE_UID)).isEqualTo(series);
+                assertThat(e.getProperty(ArchiveEvents.INSTANCE_COUNT)).isEqualTo(ofSeries.size());
+            });
+            assertThat(events.topic(ArchiveEvents.STUDY_DELETED)).isEmpty();
+
+            Deletion studyDeleted = archive.delete(study, null);
+            assertThat(studyDeleted.instances()).isEqualTo(first.size() - ofSeries.size());
+            assertThat(index.findInstances(study, null)).isEmpty();
+            assertThat(first).allSatisfy(r -> assertThat(temp.resolve(r.storageKey())).doesNotExist());
+            assertThat(events.topic(ArchiveEvents.STUDY_DELETED)).singleElement()
+                    .satisfies(e -> assertThat(e.getProperty(ArchiveEvents.STUDY_INSTANCE_UID)).isEqualTo(study));
+            assertThatThrownBy(() -> archive.delete(study, null)).isInstanceOf(ArchiveException.class)
+                    .hasMessageContaining("no study " + study)
+                    .satisfies(e -> assertThat(((ArchiveException) e).reason()).isEqualTo(ArchiveException.Reason.NOT_FOUND));
+
+            // the other study is untouched, and with its storage gone it still leaves the index
+            assertThat(second).allSatisfy(r -> assertThat(archive.open(r.sopInstanceUid()).record()).isEqualTo(r));
+            archive.removeStorage(storage, Map.of(StorageBackend.ID_PROPERTY, "fs"));
+            Deletion withoutStorage = archive.delete(second.get(0).studyInstanceUid(), null);
+            assertThat(withoutStorage.instances()).isEqualTo(second.size());
+            assertThat(withoutStorage.objectsNotDeleted()).hasSize(second.size()).allMatch(k -> k.startsWith("fs:"));
+            assertThat(second).allSatisfy(r -> assertThat(temp.resolve(r.storageKey())).exists());
+            assertThat(index.instances).isEmpty();
+
+            // a deleted study is not announced stable once its quiet time is over (normally nothing was
+            // announced before the deletions either; on a very slow machine it may have been)
+            List<Event> stableAtDeletion = events.topic(ArchiveEvents.STUDY_STABLE);
+            Thread.sleep(3500);
+            assertThat(events.topic(ArchiveEvents.STUDY_STABLE)).isEqualTo(stableAtDeletion);
+        } finally {
+            archive.deactivate();
         }
     }
 

@@ -41,14 +41,15 @@ import org.slf4j.LoggerFactory;
  * same fingerprint, so an instance stored, replaced or removed on any node of a cluster is seen
  * at once. Events only make it fast: {@link ArchiveEvents#SERIES_UPDATED} drops the document and
  * schedules a rebuild a few seconds after the series' last new instance, so the viewer's first
- * request finds it ready.
+ * request finds it ready; {@link ArchiveEvents#SERIES_DELETED} drops it and builds nothing.
  *
  * <p>Memory is bounded by the configured size of compressed documents, least recently used
  * first out.
  */
 @Component(service = {SeriesMetadataCache.class, EventHandler.class}, configurationPid = DicomWebConfig.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        property = EventConstants.EVENT_TOPIC + "=" + ArchiveEvents.SERIES_UPDATED)
+        property = {EventConstants.EVENT_TOPIC + "=" + ArchiveEvents.SERIES_UPDATED,
+                EventConstants.EVENT_TOPIC + "=" + ArchiveEvents.SERIES_DELETED})
 public class SeriesMetadataCache implements EventHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(SeriesMetadataCache.class);
@@ -208,6 +209,14 @@ public class SeriesMetadataCache implements EventHandler {
         }
         String key = study + "/" + series;
         invalidate(key);
+        if (ArchiveEvents.SERIES_DELETED.equals(event.getTopic())) {
+            // nothing to prepare: a rebuild would only find what may be left of the series
+            ScheduledFuture<?> previous = pending.remove(key);
+            if (previous != null) {
+                previous.cancel(false);
+            }
+            return;
+        }
         if (prebuildDelaySeconds < 0 || maxBytes <= 0) {
             return;
         }

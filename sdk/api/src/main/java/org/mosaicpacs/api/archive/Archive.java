@@ -35,4 +35,22 @@ public interface Archive {
      *                          storage cannot be read
      */
     StoredInstance open(String sopInstanceUid) throws ArchiveException;
+
+    /**
+     * Deletes a study, or one series of it, from the archive: every instance leaves the index
+     * first (so nothing can find it any more), then its object is deleted from storage. Posts
+     * {@link ArchiveEvents#SERIES_DELETED} for every series that had instances removed, and
+     * {@link ArchiveEvents#STUDY_DELETED} when the study has none left. Instances that arrive
+     * while the deletion runs may survive it.
+     *
+     * @param studyInstanceUid  the study
+     * @param seriesInstanceUid one series of it, or null for the whole study
+     * @throws ArchiveException {@link ArchiveException.Reason#NOT_FOUND} if the archive has no
+     *                          instance of it, {@link ArchiveException.Reason#PROCESSING_FAILURE}
+     *                          if the index failed (the message says how many were removed before)
+     * @since 1.1; the default refuses (an archive that cannot delete, such as a test double)
+     */
+    default Deletion delete(String studyInstanceUid, String seriesInstanceUid) throws ArchiveException {
+        throw new ArchiveException(ArchiveException.Reason.PROCESSING_FAILURE, "this archive cannot delete");
+    }
 }

@@ -18,6 +18,16 @@ public final class ArchiveEvents {
      * {@link #INSTANCE_COUNT}, {@link #CALLING_AE_TITLE} of the last sender.
      */
     public static final String STUDY_STABLE = "org/mosaicpacs/archive/STUDY_STABLE";
+    /**
+     * Instances of a series were deleted ({@link Archive#delete}). Properties: study, series,
+     * {@link #INSTANCE_COUNT} of instances deleted from the series.
+     */
+    public static final String SERIES_DELETED = "org/mosaicpacs/archive/SERIES_DELETED";
+    /**
+     * A study was deleted: it has no instance left ({@link Archive#delete}). Properties: study,
+     * {@link #INSTANCE_COUNT} of instances deleted by that call.
+     */
+    public static final String STUDY_DELETED = "org/mosaicpacs/archive/STUDY_DELETED";
     /** All archive topics, for a handler's {@code event.topics} property. */
     public static final String ALL = "org/mosaicpacs/archive/*";
 

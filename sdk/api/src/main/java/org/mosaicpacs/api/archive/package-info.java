@@ -4,10 +4,12 @@
  * <p>{@link org.mosaicpacs.api.archive.Archive} is the one way objects enter the archive, whatever
  * brought them (C-STORE, STOW-RS, a plugin writing an AI result). Events on EventAdmin under the
  * topics of {@link org.mosaicpacs.api.archive.ArchiveEvents} tell routing, AI connectors,
- * prefetch and audit what was stored; they carry UIDs, never pixel data.
+ * prefetch and audit what was stored or deleted; they carry UIDs, never pixel data.
+ *
+ * <p>1.1: {@code Archive.delete}, {@link org.mosaicpacs.api.archive.Deletion} and the deletion topics.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.mosaicpacs.api.archive;
 
 import org.osgi.annotation.bundle.Export;
