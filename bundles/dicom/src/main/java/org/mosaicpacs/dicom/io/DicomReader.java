@@ -731,7 +731,11 @@ public final class DicomReader implements Closeable {
 
     /** Reads into an existing data set (e.g. to continue after a stop). */
     public void readInto(DataSet target, StopCondition stop) throws IOException {
-        if (frame.kind != Kind.DATASET) {
+        // A stop before a top-level sequence or encapsulated value comes after its frame was
+        // entered: going on from there replays that start, so it counts as the top level.
+        boolean atStoppedStart = pushedBack && (event == Event.SEQUENCE_START || event == Event.FRAGMENTS_START)
+                && frame.parent != null && frame.parent.kind == Kind.DATASET;
+        if (frame.kind != Kind.DATASET && !atStoppedStart) {
             throw new IllegalStateException("readInto must start at the top level, not inside " + frame.kind);
         }
         DataSet ds = target;

@@ -5,7 +5,7 @@
  * uncompressed, deflated or encapsulated transfer syntax, streaming transcoding).
  */
 @Export
-@Version("1.0.0")
+@Version("1.0.1")
 package org.mosaicpacs.dicom.io;
 
 import org.osgi.annotation.bundle.Export;

@@ -190,6 +190,45 @@ class StreamingTest {
                 WriteOptions.defaults())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("decompress");
     }
 
+    /**
+     * The archive reads a data set's identification part (groups up to 0020) and then the rest.
+     * When the first element after it is a sequence (a presentation state's Displayed Area
+     * Selection, a rejection note's Concept Name) or encapsulated pixel data, reading on must
+     * take that element in whole, not refuse to go on "inside SEQUENCE".
+     */
+    @Test
+    void readingGoesOnAfterAStopBeforeATopLevelSequenceOrEncapsulatedValue() throws IOException {
+        DataSet ds = new DataSet();
+        ds.setString(Tag.SOPInstanceUID, "1.2.3");
+        ds.setString(Tag.StudyInstanceUID, "1.2.3.4");
+        DataSet concept = ds.newSequence(Tag.ConceptNameCodeSequence).addNewItem();
+        concept.setString(Tag.CodeValue, "113001");
+        concept.setString(Tag.CodingSchemeDesignator, "DCM");
+        ds.newSequence(Tag.CurrentRequestedProcedureEvidenceSequence).addNewItem()
+                .setString(Tag.StudyInstanceUID, "1.2.3.5");
+        ds.setFragments(Tag.PixelData, VR.OB, new Fragments().add(new byte[0]).add(new byte[] {1, 2, 3, 4}));
+        for (TransferSyntax ts : List.of(TransferSyntax.of(UID.JPEGBaseline8Bit), TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN)) {
+            if (!ts.encapsulated()) {
+                ds.remove(Tag.PixelData);
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (DicomWriter w = DicomWriter.create(bytes, ts, WriteOptions.defaults())) {
+                w.writeDataSet(ds);
+            }
+            try (DicomReader r = DicomReader.open(network(bytes.toByteArray()), ts, ReadOptions.loadAll())) {
+                DataSet back = r.readDataSet(StopCondition.beforeTag(Tag.ConceptNameCodeSequence));
+                assertThat(back.tags()).containsExactly(Tag.SOPInstanceUID, Tag.StudyInstanceUID);
+                assertThat(r.event()).isEqualTo(DicomReader.Event.SEQUENCE_START);
+                r.readInto(back, (tag, vr, length) -> tag == Tag.PixelData);
+                assertThat(back.getSequence(Tag.ConceptNameCodeSequence).get(0).getString(Tag.CodeValue)).isEqualTo("113001");
+                assertThat(back.getNestedDataSet(Tag.CurrentRequestedProcedureEvidenceSequence)
+                        .getString(Tag.StudyInstanceUID)).isEqualTo("1.2.3.5");
+                r.readInto(back, StopCondition.NEVER);
+                assertThat(withoutGroupLengths(back)).as(ts.uid()).isEqualTo(withoutGroupLengths(ds));
+            }
+        }
+    }
+
     @Test
     void encapsulatedPixelDataWithExtendedOffsetTableRoundTrips() throws IOException {
         DataSet ds = new DataSet();
