@@ -112,6 +112,13 @@ public class ArchiveComponent implements Archive {
                 + "compare it with the received pixels before storing the compressed form (lossless syntaxes); "
                 + "any difference stores the object as received.")
         boolean compressOnIngestVerify() default true;
+
+        @AttributeDefinition(name = "Act on rejection notes", description = "IHE IOCM: a Key Object Selection "
+                + "document titled (113001, DCM, \"Rejected for Quality Reasons\"), 113037 (Patient Safety), 113038 "
+                + "(Incorrect Modality Worklist Entry) or 113039 (Data Retention Policy Expired) deletes the instances "
+                + "it references from the archive once it is stored; the note itself is kept. Off: such notes are "
+                + "stored like any other object and delete nothing.")
+        boolean rejectionNotes() default false;
     }
 
     private final ArchiveIndex index;
@@ -122,12 +129,14 @@ public class ArchiveComponent implements Archive {
     private final ExecutorService committer;
     private final Ingest ingest;
     private final StudyStableTracker stable;
+    private final boolean rejectionNotes;
 
     @Activate
     public ArchiveComponent(@Reference ArchiveIndex index, @Reference EventAdmin events, Config config) {
         this.index = index;
         this.events = events;
         ArchiveSettings settings = ArchiveSettings.of(config);
+        this.rejectionNotes = config.rejectionNotes();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mosaic-archive-study-stable");
             t.setDaemon(true);
@@ -194,6 +203,10 @@ public class ArchiveComponent implements Archive {
         String modality = stored.header().getString(Tag.Modality);
         postStored(request, record, stored, outcome, modality);
         stable.instanceStored(record.studyInstanceUid(), modality, outcome.studyInstanceCount(), request.callingAeTitle());
+        if (rejectionNotes) {
+            // Applied before the note's C-STORE is answered: whoever sent it may query next.
+            RejectionNote.of(stored.header()).ifPresent(note -> reject(note, request.callingAeTitle()));
+        }
         return new StoreResult(outcome.replaced() != null ? StoreResult.Outcome.REPLACED : StoreResult.Outcome.STORED,
                 record, stored.warnings());
     }
@@ -317,6 +330,63 @@ public class ArchiveComponent implements Archive {
         LOG.info("Deleted {}: {} instance(s){}", what, removed,
                 notDeleted.isEmpty() ? "" : ", " + notDeleted.size() + " object(s) left in storage (see warnings)");
         return new Deletion(studyInstanceUid, seriesInstanceUid, removed, new ArrayList<>(perSeries.keySet()), notDeleted);
+    }
+
+    /**
+     * Deletes the instances a rejection note lists (IHE RAD TF-2 4.66.4.1.3: rejected instances
+     * are no longer offered). A reference whose study or series disagrees with what the archive
+     * holds under that SOP Instance UID is left alone and logged: the note may be wrong, and a
+     * deletion cannot be undone. The note has been stored already, so a failure here is logged,
+     * not answered.
+     */
+    private void reject(RejectionNote note, String callingAe) {
+        Map<String, Map<String, Integer>> perStudy = new LinkedHashMap<>();
+        List<String> notDeleted = new ArrayList<>();
+        int removed = 0;
+        int absent = 0;
+        int mismatched = 0;
+        try {
+            for (RejectionNote.Reference ref : note.references()) {
+                if (ref.sopInstanceUid() == null || ref.sopInstanceUid().equals(note.sopInstanceUid())) {
+                    continue;
+                }
+                Optional<InstanceRecord> held = index.findInstance(ref.sopInstanceUid());
+                if (held.isEmpty()) {
+                    absent++;
+                    continue;
+                }
+                if (!held.get().studyInstanceUid().equals(ref.studyInstanceUid())
+                        || !held.get().seriesInstanceUid().equals(ref.seriesInstanceUid())) {
+                    mismatched++;
+                    LOG.warn("Rejection note {} lists instance {} under study {} series {}, but the archive holds it in"
+                            + " study {} series {}: not deleted", note.sopInstanceUid(), ref.sopInstanceUid(),
+                            ref.studyInstanceUid(), ref.seriesInstanceUid(), held.get().studyInstanceUid(),
+                            held.get().seriesInstanceUid());
+                    continue;
+                }
+                Optional<InstanceRecord> gone = index.removeInstance(ref.sopInstanceUid());
+                if (gone.isEmpty()) {
+                    absent++;
+                    continue;
+                }
+                removed++;
+                perStudy.computeIfAbsent(gone.get().studyInstanceUid(), k -> new LinkedHashMap<>())
+                        .merge(gone.get().seriesInstanceUid(), 1, Integer::sum);
+                deleteObject(gone.get(), notDeleted);
+            }
+        } catch (IndexException e) {
+            LOG.error("Rejection note {} ({}) from {}: index failure after deleting {} of {} instance(s); the rest"
+                    + " stay: {}", note.sopInstanceUid(), note.meaning(), callingAe, removed, note.references().size(),
+                    e.getMessage());
+        } finally {
+            perStudy.forEach((study, perSeries) -> postDeleted(study, perSeries,
+                    perSeries.values().stream().mapToInt(Integer::intValue).sum()));
+        }
+        LOG.info("Rejection note {} ({} {}) from {}: deleted {} of {} referenced instance(s){}{}{}", note.sopInstanceUid(),
+                note.code(), note.meaning(), callingAe, removed, note.references().size(),
+                absent == 0 ? "" : ", " + absent + " not held",
+                mismatched == 0 ? "" : ", " + mismatched + " held under another study or series (kept)",
+                notDeleted.isEmpty() ? "" : ", " + notDeleted.size() + " object(s) left in storage (see warnings)");
     }
 
     private void deleteObject(InstanceRecord record, List<String> notDeleted) {

@@ -28,7 +28,12 @@ import org.mosaicpacs.api.archive.StoredInstance;
 import org.mosaicpacs.api.index.InstanceRecord;
 import org.mosaicpacs.api.storage.StorageBackend;
 import org.mosaicpacs.api.transcode.Transcoder;
+import org.mosaicpacs.dicom.DataSet;
+import org.mosaicpacs.dicom.Sequence;
+import org.mosaicpacs.dicom.Tag;
 import org.mosaicpacs.dicom.UID;
+import org.mosaicpacs.dicom.io.DicomWriter;
+import org.mosaicpacs.dicom.io.WriteOptions;
 import org.mosaicpacs.testing.TestData;
 import org.mosaicpacs.transcoder.internal.ReactorTranscoder;
 import org.osgi.service.event.Event;
@@ -64,6 +69,10 @@ class ArchiveComponentTest {
     }
 
     private static ArchiveComponent.Config config(long stableSeconds, String compressOnIngest) {
+        return config(stableSeconds, compressOnIngest, false);
+    }
+
+    private static ArchiveComponent.Config config(long stableSeconds, String compressOnIngest, boolean rejectionNotes) {
         return new ArchiveComponent.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -118,6 +127,11 @@ class ArchiveComponentTest {
             @Override
             public boolean compressOnIngestVerify() {
                 return true;
+            }
+
+            @Override
+            public boolean rejectionNotes() {
+                return rejectionNotes;
             }
         };
     }
@@ -280,6 +294,92 @@ class ArchiveComponentTest {
         } finally {
             archive.deactivate();
         }
+    }
+
+    @Test
+    void aRejectionNoteDeletesTheInstancesItListsAndOnlyThoseWhenTurnedOn() throws Exception {
+        List<Path> files = TestData.dicomFilesUnder(TestData.mixedCorpus().resolve("native")).stream()
+                .filter(p -> p.getParent().getParent().getFileName().toString().equals("ST01")).sorted().toList();
+        for (boolean turnedOn : new boolean[] {false, true}) {
+            RecordingEventAdmin events = new RecordingEventAdmin();
+            InMemoryIndex index = new InMemoryIndex();
+            Path dir = Files.createDirectories(temp.resolve("on-" + turnedOn));
+            ArchiveComponent archive = new ArchiveComponent(index, events, config(60, "", turnedOn));
+            archive.addStorage(new DirectoryStorage(dir), Map.of(StorageBackend.ID_PROPERTY, "fs"));
+            try {
+                List<InstanceRecord> stored = new ArrayList<>();
+                for (Path f : files) {
+                    stored.add(store(archive, f));
+                }
+                InstanceRecord first = stored.get(0);
+                List<InstanceRecord> rejected = stored.stream()
+                        .filter(r -> r.seriesInstanceUid().equals(first.seriesInstanceUid())).limit(2).toList();
+                InstanceRecord elsewhere = stored.stream()
+                        .filter(r -> !r.seriesInstanceUid().equals(first.seriesInstanceUid())).findFirst().orElseThrow();
+                assertThat(rejected).hasSize(2);
+                // the note also names an instance under the wrong series, one the archive never had,
+                // and comes with a "For Teaching"-style twin that must change nothing
+                DataSet note = rejectionNote("113001", first.studyInstanceUid(), first.seriesInstanceUid(),
+                        List.of(rejected.get(0).sopInstanceUid(), rejected.get(1).sopInstanceUid(),
+                                elsewhere.sopInstanceUid(), "1.2.3.4.5.404"));
+                store(archive, writeNote(note, "not-a-rejection-" + turnedOn, "113004"));
+                assertThat(index.instances).hasSize(stored.size() + 1);
+
+                InstanceRecord noteRecord = store(archive, writeNote(note, "rejection-" + turnedOn, "113001"));
+
+                assertThat(archive.open(noteRecord.sopInstanceUid()).record()).isEqualTo(noteRecord);
+                if (!turnedOn) {
+                    assertThat(index.instances).hasSize(stored.size() + 2);
+                    assertThat(events.topic(ArchiveEvents.SERIES_DELETED)).isEmpty();
+                    continue;
+                }
+                assertThat(index.instances).hasSize(stored.size());
+                for (InstanceRecord r : rejected) {
+                    assertThat(index.findInstance(r.sopInstanceUid())).isEmpty();
+                    assertThat(dir.resolve(r.storageKey())).doesNotExist();
+                }
+                assertThat(index.findInstance(elsewhere.sopInstanceUid())).isPresent();
+                assertThat(dir.resolve(elsewhere.storageKey())).exists();
+                assertThat(events.topic(ArchiveEvents.SERIES_DELETED)).singleElement().satisfies(e -> {
+                    assertThat(e.getProperty(ArchiveEvents.SERIES_INSTANCE_UID)).isEqualTo(first.seriesInstanceUid());
+                    assertThat(e.getProperty(ArchiveEvents.INSTANCE_COUNT)).isEqualTo(2);
+                });
+            } finally {
+                archive.deactivate();
+            }
+        }
+    }
+
+    /** A Key Object Selection document in the shape IOCM gives rejection notes (PS3.3 A.35.4, C.17.6). */
+    private static DataSet rejectionNote(String code, String study, String series, List<String> instances) {
+        DataSet ds = new DataSet();
+        ds.setString(Tag.SOPClassUID, UID.KeyObjectSelectionDocumentStorage);
+        ds.setString(Tag.StudyInstanceUID, study);
+        ds.setString(Tag.Modality, "KO");
+        DataSet title = ds.newSequence(Tag.ConceptNameCodeSequence).addNewItem();
+        title.setString(Tag.CodeValue, code);
+        title.setString(Tag.CodingSchemeDesignator, "DCM");
+        title.setString(Tag.CodeMeaning, "Rejected for Quality Reasons");
+        DataSet studyRef = ds.newSequence(Tag.CurrentRequestedProcedureEvidenceSequence).addNewItem();
+        studyRef.setString(Tag.StudyInstanceUID, study);
+        DataSet seriesRef = studyRef.newSequence(Tag.ReferencedSeriesSequence).addNewItem();
+        seriesRef.setString(Tag.SeriesInstanceUID, series);
+        Sequence sops = seriesRef.newSequence(Tag.ReferencedSOPSequence);
+        for (String uid : instances) {
+            DataSet sop = sops.addNewItem();
+            sop.setString(Tag.ReferencedSOPClassUID, UID.CTImageStorage);
+            sop.setString(Tag.ReferencedSOPInstanceUID, uid);
+        }
+        return ds;
+    }
+
+    private Path writeNote(DataSet note, String name, String code) throws Exception {
+        note.setString(Tag.SOPInstanceUID, "1.2.826.0.1.3680043.10.1234." + Math.abs(name.hashCode()));
+        note.setString(Tag.SeriesInstanceUID, "1.2.826.0.1.3680043.10.1235." + Math.abs(name.hashCode()));
+        note.getSequence(Tag.ConceptNameCodeSequence).get(0).setString(Tag.CodeValue, code);
+        Path file = temp.resolve(name + ".dcm");
+        DicomWriter.writeFile(file, note, UID.ExplicitVRLittleEndian, WriteOptions.defaults());
+        return file;
     }
 
     @Test

@@ -137,7 +137,8 @@ class StudyDeletionIT {
                 "-aec", "MOSAIC", "-k", "QueryRetrieveLevel=SERIES", "-k", "StudyInstanceUID=" + study,
                 "-k", "SeriesInstanceUID", "127.0.0.1", Integer.toString(server.dicomPort()))).assertSuccess();
         return (r.out() + r.err()).lines().filter(l -> l.contains("(0020,000e) UI ["))
-                .map(l -> l.substring(l.indexOf('[') + 1, l.indexOf(']'))).collect(Collectors.toList());
+                .map(l -> l.substring(l.indexOf('[') + 1, l.indexOf(']')).replace("\0", "")) // NULL padding of odd UIDs
+                .collect(Collectors.toList());
     }
 
     /** What DCMTK getscu retrieves of the study (the files it wrote). */
