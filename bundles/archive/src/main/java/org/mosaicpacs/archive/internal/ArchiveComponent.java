@@ -333,8 +333,8 @@ public class ArchiveComponent implements Archive {
     }
 
     /**
-     * Deletes the instances a rejection note lists (IHE RAD TF-2 4.66.4.1.3: rejected instances
-     * are no longer offered). A reference whose study or series disagrees with what the archive
+     * Deletes the instances a rejection note lists (IHE RAD-66, 4.66.4.1.3: an archive that hides
+     * rejected instances offers them no more; this one deletes them at once). A reference whose study or series disagrees with what the archive
      * holds under that SOP Instance UID is left alone and logged: the note may be wrong, and a
      * deletion cannot be undone. The note has been stored already, so a failure here is logged,
      * not answered.

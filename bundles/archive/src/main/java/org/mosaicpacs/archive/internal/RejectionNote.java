@@ -11,9 +11,9 @@ import org.mosaicpacs.dicom.Tag;
 import org.mosaicpacs.dicom.UID;
 
 /**
- * An IHE IOCM rejection note (IHE RAD TF-3 4.66, PS3.16 CID 7011 "Rejected for Quality Reasons"
- * and its siblings): a Key Object Selection document whose Concept Name is one of the rejection
- * codes, listing in its Current Requested Procedure Evidence Sequence the instances it rejects.
+ * An IHE IOCM rejection note (transaction RAD-66, Rejection Note Stored): a Key Object Selection
+ * document whose Concept Name is one of the rejection codes, listing in its Current Requested
+ * Procedure Evidence Sequence the instances it rejects.
  *
  * @param sopInstanceUid the note's own SOP Instance UID
  * @param code           the Concept Name's Code Value (113001, 113037, 113038 or 113039)
@@ -22,7 +22,7 @@ import org.mosaicpacs.dicom.UID;
  */
 record RejectionNote(String sopInstanceUid, String code, String meaning, List<Reference> references) {
 
-    /** The rejection titles of IOCM, scheme DCM (PS3.16 CID 7011, CID 7034). */
+    /** The rejection titles of IOCM, in the DCM coding scheme (PS3.16 Annex D). */
     static final Map<String, String> CODES = Map.of(
             "113001", "Rejected for Quality Reasons",
             "113037", "Rejected for Patient Safety Reasons",
