@@ -1,5 +1,6 @@
 package org.mosaicpacs.archive.internal;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,8 +54,9 @@ import org.slf4j.LoggerFactory;
  * One object's way into the archive.
  *
  * <ol>
- * <li>The identification part of the data set (everything up to group 0020, or up to the first
- *     large binary value) is parsed while its raw bytes are kept in memory.</li>
+ * <li>The identification part of the data set (everything up to the end of group 0020; large
+ *     binary values in it are located, not parsed) is read while its raw bytes are kept in
+ *     memory, up to the header memory limit.</li>
  * <li>The UIDs are checked against what the sender announced, the duplicate policy decides,
  *     coercion rules apply, and a storage object is opened: File Meta Information, then the
  *     identification part (re-encoded only if coerced), then the raw bytes already read.</li>
@@ -113,8 +115,9 @@ final class Ingest {
                 ? DicomReader.open(tee, readOptions())
                 : DicomReader.open(tee, transferSyntax(request.transferSyntaxUid()), readOptions())) {
             DataSet header = new DataSet();
-            reader.readInto(header, (tag, vr, length) -> Integer.compareUnsigned(tag, CoercionRule.LAST_COERCIBLE_TAG) > 0
-                    || vr.kind() == VR.Kind.BYTES && (length < 0 || length > BULK_THRESHOLD));
+            // Up to the end of group 0020, large binary values included (a vendor's private blob in
+            // group 0009 or 0019): they are located, not parsed, and the UIDs come after them.
+            reader.readInto(header, (tag, vr, length) -> Integer.compareUnsigned(tag, CoercionRule.LAST_COERCIBLE_TAG) > 0);
             TransferSyntax ts = reader.transferSyntax();
             Identity id = identify(header, request);
 
@@ -129,7 +132,7 @@ final class Ingest {
 
             List<String> warnings = new ArrayList<>();
             Received rest = new Received(reader, tee, header, id, ts, request.callingAeTitle(),
-                    coerce(header, request, ts, warnings));
+                    coerce(header, request, ts, tee, warnings));
 
             StorageBackend storage = storages.apply(settings.storageId());
             if (storage == null) {
@@ -381,7 +384,8 @@ final class Ingest {
      *
      * @return the re-encoded identification part, or null when it is stored as received
      */
-    private byte[] coerce(DataSet header, StoreRequest request, TransferSyntax ts, List<String> warnings) {
+    private byte[] coerce(DataSet header, StoreRequest request, TransferSyntax ts, TeeInputStream tee,
+                          List<String> warnings) {
         if (settings.coercions().isEmpty()) {
             return null;
         }
@@ -403,7 +407,14 @@ final class Ingest {
         }
         try {
             ByteArrayOutputStream prefix = new ByteArrayOutputStream();
-            DicomWriter w = DicomWriter.create(prefix, ts, WriteOptions.defaults());
+            // Large values of the identification part are still in the buffered bytes they were read from.
+            byte[] received = tee.buffered();
+            DicomWriter w = DicomWriter.create(prefix, ts, WriteOptions.defaults().withBulkDataResolver(bulk -> {
+                if (!RECEIVED.equals(bulk.uri()) || bulk.offset() + bulk.length() > received.length) {
+                    throw new IOException("bulk data " + bulk.toUriString() + " is not in the received identification part");
+                }
+                return new ByteArrayInputStream(received, (int) bulk.offset(), (int) bulk.length());
+            }));
             w.writeDataSet(coerced);
             w.flush();
             header.removeRange(0, -1);

@@ -223,6 +223,34 @@ class IngestTest {
         assertThatThrownBy(() -> CoercionRule.parse("NoSuchKeyword=1")).hasMessageContaining("unknown keyword");
     }
 
+    /**
+     * A vendor's private blob before the study and series UIDs (group 0009 here, 20 KB, written
+     * by pydicom): the archive refused such images with A900 "Study Instance UID missing", having
+     * stopped reading the identification part at the first large value. Stored as sent, and kept
+     * when coercion re-encodes the identification part.
+     */
+    @Test
+    void aLargePrivateValueBeforeTheStudyUidIsStoredAsSentAndKeptThroughCoercion() throws Exception {
+        Path file = temp.resolve("private-blob.dcm");
+        Tools.run(Duration.ofMinutes(1), List.of(Tools.pydicomPython().toString(),
+                TestEnvironment.repoRoot().resolve("bundles/archive/src/test/python/private-blob.py").toString(),
+                firstCorpusFile("CT").toString(), file.toString(), "20000")).assertSuccess();
+
+        IngestFixture plain = new IngestFixture(temp.resolve("plain"), DuplicatePolicy.REJECT);
+        Ingest.Stored stored = plain.storeFile(file);
+        assertThat(stored.warnings()).isEmpty();
+        assertThat(IngestFixture.dataSetBytes(plain.storedPath(stored))).isEqualTo(IngestFixture.dataSetBytes(file));
+
+        IngestFixture coercing = new IngestFixture(temp.resolve("coercing"), DuplicatePolicy.REJECT, "StationName=Coerced");
+        Ingest.Stored coerced = coercing.ingest.store(new StoreRequest("DIMSE", "SCANNER1", "MOSAIC", null,
+                UID.ExplicitVRLittleEndian, false, null, null), new ByteArrayInputStream(IngestFixture.dataSetBytes(file)));
+        assertThat(coerced.warnings()).containsExactly("StationName coerced");
+        Map<String, Object> changes = new LinkedHashMap<>();
+        changes.put("StationName", "Coerced");
+        checkWithPydicom(List.of(Map.of("original", file.toString(), "stored", coercing.storedPath(coerced).toString(),
+                "coerced", changes)));
+    }
+
     @Test
     void fullDiskIsOutOfResourcesAndKeepsWhatWasStored() throws Exception {
         Path small = temp.resolve("small");
