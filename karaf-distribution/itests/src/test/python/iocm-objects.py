@@ -16,72 +16,18 @@ import warnings
 warnings.filterwarnings("ignore")
 from pydicom.dataset import Dataset, FileMetaDataset  # noqa: E402
 from pydicom.sequence import Sequence  # noqa: E402
-from pydicom.uid import ExplicitVRLittleEndian, generate_uid  # noqa: E402
+from pydicom.uid import ExplicitVRLittleEndian  # noqa: E402
 import pydicom  # noqa: E402
+from study_objects import code, gsps, new_object  # noqa: E402
 
 MEANINGS = {"113001": "Rejected for Quality Reasons", "113037": "Rejected for Patient Safety Reasons",
             "113038": "Incorrect Modality Worklist Entry", "113039": "Data Retention Policy Expired",
             "113000": "Of Interest"}
 
 
-def base(ref, sop_class, modality):
-    ds = Dataset()
-    for kw in ("SpecificCharacterSet", "PatientName", "PatientID", "PatientBirthDate", "PatientSex",
-               "StudyInstanceUID", "StudyDate", "StudyTime", "AccessionNumber", "StudyID",
-               "ReferringPhysicianName"):
-        if kw in ref:
-            setattr(ds, kw, getattr(ref, kw))
-    ds.SOPClassUID = sop_class
-    ds.SOPInstanceUID = generate_uid()
-    ds.SeriesInstanceUID = generate_uid()
-    ds.Modality = modality
-    ds.SeriesNumber = 99
-    ds.InstanceNumber = 1
-    ds.Manufacturer = "pydicom"
-    ds.ContentDate = "20261123"
-    ds.ContentTime = "120000"
-    return ds
-
-
-def code(value, scheme, meaning):
-    c = Dataset()
-    c.CodeValue, c.CodingSchemeDesignator, c.CodeMeaning = value, scheme, meaning
-    return c
-
-
-def gsps(ref):
-    ds = base(ref, "1.2.840.10008.5.1.4.1.1.11.1", "PR")
-    ds.Laterality = ""  # type 2C (General Series): dciodvfy cannot tell whether the body part is paired
-    area = Dataset()
-    area.PixelOriginInterpretation = "FRAME"
-    area.DisplayedAreaTopLeftHandCorner = [1, 1]
-    area.DisplayedAreaBottomRightHandCorner = [int(ref.Columns), int(ref.Rows)]
-    area.PresentationSizeMode = "SCALE TO FIT"
-    area.PresentationPixelSpacing = [1, 1]
-    ds.DisplayedAreaSelectionSequence = Sequence([area])
-    ds.ContentLabel = "MOSAIC_IT"
-    ds.ContentDescription = "window of the IOCM test"
-    ds.PresentationCreationDate = "20261123"
-    ds.PresentationCreationTime = "120000"
-    ds.ContentCreatorName = "Test^Writer"
-    image = Dataset()
-    image.ReferencedSOPClassUID = ref.SOPClassUID
-    image.ReferencedSOPInstanceUID = ref.SOPInstanceUID
-    series = Dataset()
-    series.SeriesInstanceUID = ref.SeriesInstanceUID
-    series.ReferencedImageSequence = Sequence([image])
-    ds.ReferencedSeriesSequence = Sequence([series])
-    ds.PresentationLUTShape = "IDENTITY"
-    voi = Dataset()
-    voi.WindowCenter = 40
-    voi.WindowWidth = 400
-    ds.SoftcopyVOILUTSequence = Sequence([voi])
-    return ds
-
-
 def rejection(refs, value):
     first = refs[0]
-    ds = base(first, "1.2.840.10008.5.1.4.1.1.88.59", "KO")
+    ds = new_object(first, "1.2.840.10008.5.1.4.1.1.88.59", "KO")
     ds.ReferencedPerformedProcedureStepSequence = Sequence([])  # type 2 (Key Object Document Series)
     ds.ValueType = "CONTAINER"
     ds.ConceptNameCodeSequence = Sequence([code(value, "DCM", MEANINGS[value])])

@@ -20,27 +20,7 @@ import pydicom  # noqa: E402
 from pydicom.dataset import Dataset, FileMetaDataset  # noqa: E402
 from pydicom.sequence import Sequence  # noqa: E402
 from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian, generate_uid  # noqa: E402
-
-
-def code(value, scheme, meaning):
-    c = Dataset()
-    c.CodeValue, c.CodingSchemeDesignator, c.CodeMeaning = value, scheme, meaning
-    return c
-
-
-def new_object(ref, sop_class, modality):
-    ds = Dataset()
-    for kw in ("SpecificCharacterSet", "PatientName", "PatientID", "PatientBirthDate", "PatientSex",
-               "StudyInstanceUID", "StudyDate", "StudyTime", "AccessionNumber", "StudyID",
-               "ReferringPhysicianName"):
-        if kw in ref:
-            setattr(ds, kw, getattr(ref, kw))
-    ds.SOPClassUID = sop_class
-    ds.SeriesInstanceUID = generate_uid()
-    ds.Modality = modality
-    ds.SeriesNumber = 50
-    ds.InstanceNumber = 1
-    return ds
+from study_objects import code, gsps, new_object  # noqa: E402
 
 
 def shapes(ref_path):
@@ -87,17 +67,7 @@ def shapes(ref_path):
     rt.ROIContourSequence = Sequence([roi_contour])
     out["rtstruct"] = rt
 
-    pr = new_object(ref, "1.2.840.10008.5.1.4.1.1.11.1", "PR")
-    area = Dataset()
-    area.PixelOriginInterpretation = "FRAME"
-    area.DisplayedAreaTopLeftHandCorner = [1, 1]
-    area.DisplayedAreaBottomRightHandCorner = [int(ref.Columns), int(ref.Rows)]
-    area.PresentationSizeMode = "SCALE TO FIT"
-    pr.DisplayedAreaSelectionSequence = Sequence([area])
-    pr.ContentLabel = "SHAPES"
-    pr.PresentationCreationDate, pr.PresentationCreationTime = "20261123", "120000"
-    pr.PresentationLUTShape = "IDENTITY"
-    out["gsps"] = pr
+    out["gsps"] = gsps(ref)
 
     image = pydicom.dcmread(ref_path)
     privob = image.copy()
