@@ -305,44 +305,31 @@ public class ArchiveComponent implements Archive {
         if (records.isEmpty()) {
             throw new ArchiveException(Reason.NOT_FOUND, "no " + what);
         }
-        // Index first, storage second: a crash in between leaves an unreferenced object (space),
-        // never an index row without its object.
-        Map<String, Integer> perSeries = new LinkedHashMap<>();
-        List<String> notDeleted = new ArrayList<>();
-        int removed = 0;
+        Removals removals = new Removals();
         try {
             for (InstanceRecord listed : records) {
-                // what the index removed, which names the object to delete (a replacement may have come meanwhile)
-                Optional<InstanceRecord> gone = index.removeInstance(listed.sopInstanceUid());
-                if (gone.isEmpty()) {
-                    continue; // deleted meanwhile by someone else
-                }
-                removed++;
-                perSeries.merge(gone.get().seriesInstanceUid(), 1, Integer::sum);
-                deleteObject(gone.get(), notDeleted);
+                removals.remove(listed.sopInstanceUid()); // false: deleted meanwhile by someone else
             }
         } catch (IndexException e) {
-            throw new ArchiveException(Reason.PROCESSING_FAILURE, "index failure after deleting " + removed + " of "
-                    + records.size() + " instances of " + what + ": " + e.getMessage(), e);
+            throw new ArchiveException(Reason.PROCESSING_FAILURE, "index failure after deleting " + removals.removed
+                    + " of " + records.size() + " instances of " + what + ": " + e.getMessage(), e);
         } finally {
-            postDeleted(studyInstanceUid, perSeries, removed);
+            removals.announce();
         }
-        LOG.info("Deleted {}: {} instance(s){}", what, removed,
-                notDeleted.isEmpty() ? "" : ", " + notDeleted.size() + " object(s) left in storage (see warnings)");
-        return new Deletion(studyInstanceUid, seriesInstanceUid, removed, new ArrayList<>(perSeries.keySet()), notDeleted);
+        LOG.info("Deleted {}: {} instance(s){}", what, removals.removed, removals.leftInStorage());
+        return new Deletion(studyInstanceUid, seriesInstanceUid, removals.removed, removals.series(),
+                removals.notDeleted);
     }
 
     /**
      * Deletes the instances a rejection note lists (IHE RAD-66, 4.66.4.1.3: an archive that hides
-     * rejected instances offers them no more; this one deletes them at once). A reference whose study or series disagrees with what the archive
-     * holds under that SOP Instance UID is left alone and logged: the note may be wrong, and a
-     * deletion cannot be undone. The note has been stored already, so a failure here is logged,
+     * rejected instances offers them no more; this one deletes them at once). A reference whose
+     * study or series disagrees with what the archive holds under that SOP Instance UID is left
+     * alone and logged: the note may be wrong, and a deletion cannot be undone. The note has been stored already, so a failure here is logged,
      * not answered.
      */
     private void reject(RejectionNote note, String callingAe) {
-        Map<String, Map<String, Integer>> perStudy = new LinkedHashMap<>();
-        List<String> notDeleted = new ArrayList<>();
-        int removed = 0;
+        Removals removals = new Removals();
         int absent = 0;
         int mismatched = 0;
         try {
@@ -351,42 +338,70 @@ public class ArchiveComponent implements Archive {
                     continue;
                 }
                 Optional<InstanceRecord> held = index.findInstance(ref.sopInstanceUid());
-                if (held.isEmpty()) {
-                    absent++;
-                    continue;
-                }
-                if (!held.get().studyInstanceUid().equals(ref.studyInstanceUid())
-                        || !held.get().seriesInstanceUid().equals(ref.seriesInstanceUid())) {
+                if (held.isPresent() && (!held.get().studyInstanceUid().equals(ref.studyInstanceUid())
+                        || !held.get().seriesInstanceUid().equals(ref.seriesInstanceUid()))) {
                     mismatched++;
                     LOG.warn("Rejection note {} lists instance {} under study {} series {}, but the archive holds it in"
                             + " study {} series {}: not deleted", note.sopInstanceUid(), ref.sopInstanceUid(),
                             ref.studyInstanceUid(), ref.seriesInstanceUid(), held.get().studyInstanceUid(),
                             held.get().seriesInstanceUid());
-                    continue;
-                }
-                Optional<InstanceRecord> gone = index.removeInstance(ref.sopInstanceUid());
-                if (gone.isEmpty()) {
+                } else if (held.isEmpty() || !removals.remove(ref.sopInstanceUid())) {
                     absent++;
-                    continue;
                 }
-                removed++;
-                perStudy.computeIfAbsent(gone.get().studyInstanceUid(), k -> new LinkedHashMap<>())
-                        .merge(gone.get().seriesInstanceUid(), 1, Integer::sum);
-                deleteObject(gone.get(), notDeleted);
             }
         } catch (IndexException e) {
             LOG.error("Rejection note {} ({}) from {}: index failure after deleting {} of {} instance(s); the rest"
-                    + " stay: {}", note.sopInstanceUid(), note.meaning(), callingAe, removed, note.references().size(),
-                    e.getMessage());
+                    + " stay: {}", note.sopInstanceUid(), note.meaning(), callingAe, removals.removed,
+                    note.references().size(), e.getMessage());
         } finally {
+            removals.announce();
+        }
+        LOG.info("Rejection note {} ({} {}) from {}: deleted {} of {} referenced instance(s){}{}{}", note.sopInstanceUid(),
+                note.code(), note.meaning(), callingAe, removals.removed, note.references().size(),
+                absent == 0 ? "" : ", " + absent + " not held",
+                mismatched == 0 ? "" : ", " + mismatched + " held under another study or series (kept)",
+                removals.leftInStorage());
+    }
+
+    /**
+     * Instances leaving the archive, one by one: index first, storage second, so that a crash in
+     * between leaves an unreferenced object (space), never an index row without its object. The
+     * events follow once all are gone ({@link #announce()}).
+     */
+    private final class Removals {
+        /** study, then series, then the number of instances removed from it */
+        final Map<String, Map<String, Integer>> perStudy = new LinkedHashMap<>();
+        final List<String> notDeleted = new ArrayList<>();
+        int removed;
+
+        /**
+         * Removes one instance; false when the index no longer has it. The object deleted is the
+         * one the index removed, which a replacement may have changed since it was listed.
+         */
+        boolean remove(String sopInstanceUid) throws IndexException {
+            Optional<InstanceRecord> gone = index.removeInstance(sopInstanceUid);
+            if (gone.isEmpty()) {
+                return false;
+            }
+            removed++;
+            perStudy.computeIfAbsent(gone.get().studyInstanceUid(), k -> new LinkedHashMap<>())
+                    .merge(gone.get().seriesInstanceUid(), 1, Integer::sum);
+            deleteObject(gone.get(), notDeleted);
+            return true;
+        }
+
+        List<String> series() {
+            return perStudy.values().stream().flatMap(s -> s.keySet().stream()).distinct().toList();
+        }
+
+        String leftInStorage() {
+            return notDeleted.isEmpty() ? "" : ", " + notDeleted.size() + " object(s) left in storage (see warnings)";
+        }
+
+        void announce() {
             perStudy.forEach((study, perSeries) -> postDeleted(study, perSeries,
                     perSeries.values().stream().mapToInt(Integer::intValue).sum()));
         }
-        LOG.info("Rejection note {} ({} {}) from {}: deleted {} of {} referenced instance(s){}{}{}", note.sopInstanceUid(),
-                note.code(), note.meaning(), callingAe, removed, note.references().size(),
-                absent == 0 ? "" : ", " + absent + " not held",
-                mismatched == 0 ? "" : ", " + mismatched + " held under another study or series (kept)",
-                notDeleted.isEmpty() ? "" : ", " + notDeleted.size() + " object(s) left in storage (see warnings)");
     }
 
     private void deleteObject(InstanceRecord record, List<String> notDeleted) {

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -141,23 +140,12 @@ class RejectionNoteIT {
      */
     private static List<String> findImages(MosaicServer server, String study, String series) {
         List<String> seriesUids = series != null ? List.of(series)
-                : find(server, "SERIES", List.of("StudyInstanceUID=" + study, "SeriesInstanceUID"), "(0020,000e)");
+                : FindScu.uids(server, "SERIES", List.of("StudyInstanceUID=" + study, "SeriesInstanceUID"), "(0020,000e)");
         List<String> images = new ArrayList<>();
         for (String s : seriesUids) {
-            images.addAll(find(server, "IMAGE", List.of("StudyInstanceUID=" + study, "SeriesInstanceUID=" + s,
+            images.addAll(FindScu.uids(server, "IMAGE", List.of("StudyInstanceUID=" + study, "SeriesInstanceUID=" + s,
                     "SOPInstanceUID"), "(0008,0018)"));
         }
         return images;
-    }
-
-    private static List<String> find(MosaicServer server, String level, List<String> keys, String returned) {
-        List<String> command = new ArrayList<>(List.of(Tools.require("findscu").toString(), "-v", "-S",
-                "-aec", "MOSAIC", "-k", "QueryRetrieveLevel=" + level));
-        keys.forEach(k -> command.addAll(List.of("-k", k)));
-        command.addAll(List.of("127.0.0.1", Integer.toString(server.dicomPort())));
-        Tools.Result r = Tools.run(TOOL_TIMEOUT, command).assertSuccess();
-        // findscu prints a UI value with its NULL padding (PS3.5 6.2) when its length is odd
-        return (r.out() + r.err()).lines().filter(l -> l.contains(returned + " UI ["))
-                .map(l -> l.substring(l.indexOf('[') + 1, l.indexOf(']')).replace("\0", "")).collect(Collectors.toList());
     }
 }

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -133,12 +132,7 @@ class StudyDeletionIT {
 
     /** The Series Instance UIDs DCMTK findscu finds in the study (Study Root, SERIES level). */
     private static List<String> findSeries(MosaicServer server, String study) {
-        Tools.Result r = Tools.run(TOOL_TIMEOUT, List.of(Tools.require("findscu").toString(), "-v", "-S",
-                "-aec", "MOSAIC", "-k", "QueryRetrieveLevel=SERIES", "-k", "StudyInstanceUID=" + study,
-                "-k", "SeriesInstanceUID", "127.0.0.1", Integer.toString(server.dicomPort()))).assertSuccess();
-        return (r.out() + r.err()).lines().filter(l -> l.contains("(0020,000e) UI ["))
-                .map(l -> l.substring(l.indexOf('[') + 1, l.indexOf(']')).replace("\0", "")) // NULL padding of odd UIDs
-                .collect(Collectors.toList());
+        return FindScu.uids(server, "SERIES", List.of("StudyInstanceUID=" + study, "SeriesInstanceUID"), "(0020,000e)");
     }
 
     /** What DCMTK getscu retrieves of the study (the files it wrote). */
