@@ -19,12 +19,14 @@ public final class ArchiveEvents {
      */
     public static final String STUDY_STABLE = "org/mosaicpacs/archive/STUDY_STABLE";
     /**
-     * Instances of a series were deleted ({@link Archive#delete}). Properties: study, series,
+     * Instances of a series were deleted ({@link Archive#delete}, or an IHE IOCM rejection note the
+     * archive is configured to act on). Properties: study, series,
      * {@link #INSTANCE_COUNT} of instances deleted from the series.
      */
     public static final String SERIES_DELETED = "org/mosaicpacs/archive/SERIES_DELETED";
     /**
-     * A study was deleted: it has no instance left ({@link Archive#delete}). Properties: study,
+     * A study was deleted: it has no instance left ({@link Archive#delete}, or a rejection note).
+     * Properties: study,
      * {@link #INSTANCE_COUNT} of instances deleted by that call.
      */
     public static final String STUDY_DELETED = "org/mosaicpacs/archive/STUDY_DELETED";
