@@ -6,6 +6,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** TCP ports for the peers and servers the tests start. */
 public final class Ports {
@@ -13,13 +15,25 @@ public final class Ports {
     private Ports() {
     }
 
-    /** A port nothing listens on at this moment (the system's choice of an ephemeral port). */
+    /** Every port {@link #free()} handed out in this JVM: the system may offer a closed one again. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port nothing listens on at this moment (the system's choice of an ephemeral port), never one
+     * handed out before in this JVM. The system does offer the port it just offered again: a server
+     * given one port for DICOM and the next for SSH once got the same for both, and storescu met SSH.
+     */
     public static int free() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+        throw new IllegalStateException("no free port that was not handed out already in 100 attempts");
     }
 
     /**
