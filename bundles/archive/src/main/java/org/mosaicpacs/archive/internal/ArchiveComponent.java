@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,9 +31,13 @@ import org.mosaicpacs.api.index.ArchiveIndex;
 import org.mosaicpacs.api.index.IndexException;
 import org.mosaicpacs.api.index.InstanceRecord;
 import org.mosaicpacs.api.index.RecordOutcome;
+import org.mosaicpacs.api.index.Rejection;
 import org.mosaicpacs.api.storage.StorageBackend;
 import org.mosaicpacs.api.transcode.Transcoder;
 import org.mosaicpacs.dicom.Tag;
+import org.mosaicpacs.dicom.UID;
+import org.mosaicpacs.dicom.io.DicomReader;
+import org.mosaicpacs.dicom.io.ReadOptions;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -119,6 +124,12 @@ public class ArchiveComponent implements Archive {
                 + "it references from the archive once it is stored; the note itself is kept. Off: such notes are "
                 + "stored like any other object and delete nothing.")
         boolean rejectionNotes() default false;
+
+        @AttributeDefinition(name = "Rejected instances sent again", description = "With rejection notes on, the "
+                + "archive remembers every instance a note rejected (also one it never received). When such an "
+                + "instance arrives again it is REJECTed (C-STORE 0124 Refused: Not authorized, HTTP 409; the log "
+                + "names the note) or ACCEPTed: stored again and its rejection forgotten.")
+        RejectedInstancePolicy rejectedInstances() default RejectedInstancePolicy.REJECT;
     }
 
     private final ArchiveIndex index;
@@ -196,6 +207,11 @@ public class ArchiveComponent implements Archive {
     public StoreResult store(StoreRequest request, InputStream stream) throws ArchiveException {
         Ingest.Stored stored = ingest.store(request, stream);
         if (stored.outcome() == null) {
+            if (rejectionNotes && UID.KeyObjectSelectionDocumentStorage.equals(stored.header().getString(Tag.SOPClassUID))) {
+                // A note sent again is applied again, so what a crash interrupted gets finished. Only the
+                // identification part of a duplicate was read: the note's content comes from the copy stored.
+                storedRejectionNote(stored.existing()).ifPresent(note -> reject(note, request.callingAeTitle()));
+            }
             return new StoreResult(StoreResult.Outcome.DUPLICATE_IGNORED, stored.existing(), stored.warnings());
         }
         RecordOutcome outcome = stored.outcome();
@@ -323,15 +339,21 @@ public class ArchiveComponent implements Archive {
 
     /**
      * Deletes the instances a rejection note lists (IHE RAD-66, 4.66.4.1.3: an archive that hides
-     * rejected instances offers them no more; this one deletes them at once). A reference whose
-     * study or series disagrees with what the archive holds under that SOP Instance UID is left
-     * alone and logged: the note may be wrong, and a deletion cannot be undone. The note has been stored already, so a failure here is logged,
-     * not answered.
+     * rejected instances offers them no more; this one deletes them at once) and remembers them as
+     * rejected, those it does not hold too, so that a copy sent later is refused
+     * ({@link RejectedInstancePolicy}). Each is remembered before it is deleted: a crash in between
+     * leaves it rejected and still stored, and the note sent again (an ignored or replaced
+     * duplicate) finishes the job. A reference whose study or series disagrees with what the
+     * archive holds under that SOP Instance UID is left alone and logged: the note may be wrong,
+     * and a deletion cannot be undone. The note has been stored already, so a failure here is
+     * logged, not answered.
      */
     private void reject(RejectionNote note, String callingAe) {
         Removals removals = new Removals();
+        Instant now = Instant.now();
         int absent = 0;
         int mismatched = 0;
+        int remembered = 0;
         try {
             for (RejectionNote.Reference ref : note.references()) {
                 if (ref.sopInstanceUid() == null || ref.sopInstanceUid().equals(note.sopInstanceUid())) {
@@ -345,7 +367,12 @@ public class ArchiveComponent implements Archive {
                             + " study {} series {}: not deleted", note.sopInstanceUid(), ref.sopInstanceUid(),
                             ref.studyInstanceUid(), ref.seriesInstanceUid(), held.get().studyInstanceUid(),
                             held.get().seriesInstanceUid());
-                } else if (held.isEmpty() || !removals.remove(ref.sopInstanceUid())) {
+                    continue;
+                }
+                index.recordRejection(new Rejection(ref.sopInstanceUid(), ref.studyInstanceUid(),
+                        ref.seriesInstanceUid(), note.code(), note.sopInstanceUid(), now));
+                remembered++;
+                if (held.isEmpty() || !removals.remove(ref.sopInstanceUid())) {
                     absent++;
                 }
             }
@@ -356,11 +383,22 @@ public class ArchiveComponent implements Archive {
         } finally {
             removals.announce();
         }
-        LOG.info("Rejection note {} ({} {}) from {}: deleted {} of {} referenced instance(s){}{}{}", note.sopInstanceUid(),
-                note.code(), note.meaning(), callingAe, removals.removed, note.references().size(),
-                absent == 0 ? "" : ", " + absent + " not held",
+        LOG.info("Rejection note {} ({} {}) from {}: deleted {} of {} referenced instance(s){}{}{}; {} remembered as"
+                + " rejected", note.sopInstanceUid(), note.code(), note.meaning(), callingAe, removals.removed,
+                note.references().size(), absent == 0 ? "" : ", " + absent + " not held",
                 mismatched == 0 ? "" : ", " + mismatched + " held under another study or series (kept)",
-                removals.leftInStorage());
+                removals.leftInStorage(), remembered);
+    }
+
+    private Optional<RejectionNote> storedRejectionNote(InstanceRecord note) {
+        try (StoredInstance stored = open(note.sopInstanceUid());
+             DicomReader reader = DicomReader.open(stored.stream(), ReadOptions.defaults())) {
+            return RejectionNote.of(reader.readDataSet());
+        } catch (ArchiveException | IOException e) {
+            LOG.warn("Rejection note {} was sent again, but its stored copy cannot be read, so it is not applied again: {}",
+                    note.sopInstanceUid(), e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /**

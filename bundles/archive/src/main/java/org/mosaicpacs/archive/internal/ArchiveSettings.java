@@ -12,9 +12,18 @@ import java.util.Objects;
  * @param studyStableMillis quiet time after the last instance before a study counts as stable
  * @param headerLimitBytes  the most bytes of a data set's identification part kept in memory
  * @param compression       which images are stored compressed
+ * @param rejectedInstances what to do with an instance a rejection note rejected when it comes again;
+ *                          null when rejection notes are off (nothing is looked up)
  */
 record ArchiveSettings(String storageId, DuplicatePolicy duplicatePolicy, List<CoercionRule> coercions,
-                       long studyStableMillis, long headerLimitBytes, CompressionPolicy compression) {
+                       long studyStableMillis, long headerLimitBytes, CompressionPolicy compression,
+                       RejectedInstancePolicy rejectedInstances) {
+
+    /** Settings with rejection notes off. */
+    ArchiveSettings(String storageId, DuplicatePolicy duplicatePolicy, List<CoercionRule> coercions,
+                    long studyStableMillis, long headerLimitBytes, CompressionPolicy compression) {
+        this(storageId, duplicatePolicy, coercions, studyStableMillis, headerLimitBytes, compression, null);
+    }
 
     ArchiveSettings {
         if (storageId == null || storageId.isBlank()) {
@@ -32,6 +41,7 @@ record ArchiveSettings(String storageId, DuplicatePolicy duplicatePolicy, List<C
                 config.studyStableSeconds() * 1000L, config.headerLimitMB() * 1024L * 1024L,
                 CompressionPolicy.of(config.compressOnIngest(), config.compressOnIngestModalities(),
                         config.compressOnIngestMinimumKiB(), config.compressOnIngestAllowLossy(),
-                        config.compressOnIngestVerify()));
+                        config.compressOnIngestVerify()),
+                config.rejectionNotes() ? config.rejectedInstances() : null);
     }
 }

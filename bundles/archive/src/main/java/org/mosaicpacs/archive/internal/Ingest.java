@@ -26,6 +26,7 @@ import org.mosaicpacs.api.index.DuplicateInstanceException;
 import org.mosaicpacs.api.index.IndexException;
 import org.mosaicpacs.api.index.InstanceRecord;
 import org.mosaicpacs.api.index.RecordOutcome;
+import org.mosaicpacs.api.index.Rejection;
 import org.mosaicpacs.api.storage.ObjectDescriptor;
 import org.mosaicpacs.api.storage.ObjectWriter;
 import org.mosaicpacs.api.storage.StorageBackend;
@@ -121,6 +122,7 @@ final class Ingest {
             TransferSyntax ts = reader.transferSyntax();
             Identity id = identify(header, request);
 
+            refuseIfRejected(id.sopInstanceUid, request, source);
             Optional<InstanceRecord> existing = index.findInstance(id.sopInstanceUid);
             if (existing.isPresent() && settings.duplicatePolicy() != DuplicatePolicy.REPLACE) {
                 drain(source);
@@ -444,6 +446,40 @@ final class Ingest {
         } catch (IllegalArgumentException e) {
             throw new ArchiveException(Reason.CANNOT_UNDERSTAND, "unknown transfer syntax " + uid, e);
         }
+    }
+
+    /**
+     * An instance an IOCM rejection note rejected stays out (IHE RAD-66: the archive no longer
+     * offers it), unless the policy accepts it again; then its rejection is forgotten first, so a
+     * later copy is an ordinary duplicate.
+     */
+    private void refuseIfRejected(String sopInstanceUid, StoreRequest request, InputStream source)
+            throws ArchiveException, IndexException {
+        RejectedInstancePolicy policy = settings.rejectedInstances();
+        if (policy == null) {
+            return;
+        }
+        Optional<Rejection> rejection = index.findRejection(sopInstanceUid);
+        if (rejection.isEmpty()) {
+            return;
+        }
+        Rejection r = rejection.get();
+        String sender = request.callingAeTitle() != null ? request.callingAeTitle() : request.source();
+        String title = r.code() + " " + RejectionNote.CODES.getOrDefault(r.code(), "");
+        if (policy == RejectedInstancePolicy.REJECT) {
+            drain(source); // before the reader closes it: the sender's data set is read to its end
+            LOG.info("Instance {} from {} refused: rejected by rejection note {} ({}) on {}", sopInstanceUid, sender,
+                    r.noteUid(), title, r.rejected());
+            throw new ArchiveException(Reason.REJECTED_INSTANCE, refusal(r.code()));
+        }
+        index.forgetRejection(sopInstanceUid);
+        LOG.info("Instance {} from {}, rejected by rejection note {} ({}) on {}, is stored again (rejectedInstances ="
+                + " ACCEPT)", sopInstanceUid, sender, r.noteUid(), title, r.rejected());
+    }
+
+    /** Why a rejected instance is refused, in at most 64 characters for every IOCM title: a C-STORE Error Comment is LO. */
+    static String refusal(String code) {
+        return "Rejected earlier: " + RejectionNote.CODES.getOrDefault(code, "IOCM rejection note") + " (" + code + ")";
     }
 
     /** Reads what the sender still sends, so that the association stays in step. */

@@ -26,13 +26,16 @@ import org.mosaicpacs.api.archive.StoreRequest;
 import org.mosaicpacs.api.archive.StoreResult;
 import org.mosaicpacs.api.archive.StoredInstance;
 import org.mosaicpacs.api.index.InstanceRecord;
+import org.mosaicpacs.api.index.Rejection;
 import org.mosaicpacs.api.storage.StorageBackend;
 import org.mosaicpacs.api.transcode.Transcoder;
 import org.mosaicpacs.dicom.DataSet;
 import org.mosaicpacs.dicom.Sequence;
 import org.mosaicpacs.dicom.Tag;
 import org.mosaicpacs.dicom.UID;
+import org.mosaicpacs.dicom.io.DicomReader;
 import org.mosaicpacs.dicom.io.DicomWriter;
+import org.mosaicpacs.dicom.io.StopCondition;
 import org.mosaicpacs.dicom.io.WriteOptions;
 import org.mosaicpacs.testing.TestData;
 import org.mosaicpacs.transcoder.internal.ReactorTranscoder;
@@ -73,6 +76,11 @@ class ArchiveComponentTest {
     }
 
     private static ArchiveComponent.Config config(long stableSeconds, String compressOnIngest, boolean rejectionNotes) {
+        return config(stableSeconds, compressOnIngest, rejectionNotes, RejectedInstancePolicy.REJECT);
+    }
+
+    private static ArchiveComponent.Config config(long stableSeconds, String compressOnIngest, boolean rejectionNotes,
+                                                  RejectedInstancePolicy rejectedInstances) {
         return new ArchiveComponent.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -132,6 +140,11 @@ class ArchiveComponentTest {
             @Override
             public boolean rejectionNotes() {
                 return rejectionNotes;
+            }
+
+            @Override
+            public RejectedInstancePolicy rejectedInstances() {
+                return rejectedInstances;
             }
         };
     }
@@ -347,6 +360,114 @@ class ArchiveComponentTest {
             } finally {
                 archive.deactivate();
             }
+        }
+    }
+
+    @Test
+    void aRejectedInstanceSentAgainIsRefusedOrStoredAgainWhenAccepted() throws Exception {
+        List<Path> files = TestData.dicomFilesUnder(TestData.mixedCorpus().resolve("native")).stream()
+                .filter(p -> p.getParent().getFileName().toString().equals("SE001")).sorted().limit(3).toList();
+        assertThat(files).hasSize(3);
+        for (RejectedInstancePolicy policy : RejectedInstancePolicy.values()) {
+            InMemoryIndex index = new InMemoryIndex();
+            Path dir = Files.createDirectories(temp.resolve("resent-" + policy));
+            ArchiveComponent archive = new ArchiveComponent(index, new RecordingEventAdmin(), config(60, "", true, policy));
+            archive.addStorage(new DirectoryStorage(dir), Map.of(StorageBackend.ID_PROPERTY, "fs"));
+            try {
+                InstanceRecord first = store(archive, files.get(0));
+                InstanceRecord second = store(archive, files.get(1));
+                String third = sopInstanceUid(files.get(2));
+                // the third has not arrived yet when the note rejects it
+                DataSet note = rejectionNote("113037", first.studyInstanceUid(), first.seriesInstanceUid(),
+                        List.of(first.sopInstanceUid(), third));
+                InstanceRecord noteRecord = store(archive, writeNote(note, "resent-" + policy, "113037"));
+                assertThat(index.findInstance(first.sopInstanceUid())).isEmpty();
+                assertThat(index.rejections).containsOnlyKeys(first.sopInstanceUid(), third);
+                assertThat(index.rejections.get(first.sopInstanceUid())).satisfies(r -> {
+                    assertThat(r.code()).isEqualTo("113037");
+                    assertThat(r.noteUid()).isEqualTo(noteRecord.sopInstanceUid());
+                    assertThat(r.seriesInstanceUid()).isEqualTo(first.seriesInstanceUid());
+                });
+
+                if (policy == RejectedInstancePolicy.REJECT) {
+                    for (Path resent : List.of(files.get(0), files.get(2))) {
+                        long[] consumed = {0};
+                        try (InputStream in = new java.io.FilterInputStream(Files.newInputStream(resent)) {
+                            @Override
+                            public int read(byte[] b, int off, int len) throws java.io.IOException {
+                                int n = super.read(b, off, len);
+                                consumed[0] += Math.max(n, 0);
+                                return n;
+                            }
+                        }) {
+                            assertThatThrownBy(() -> archive.store(StoreRequest.part10("MODALITY"), in))
+                                    .isInstanceOfSatisfying(ArchiveException.class, e -> assertThat(e.reason())
+                                            .isEqualTo(ArchiveException.Reason.REJECTED_INSTANCE))
+                                    .hasMessage("Rejected earlier: Rejected for Patient Safety Reasons (113037)");
+                        }
+                        // a C-STORE's data set is read to its end, so the association goes on
+                        assertThat(consumed[0]).isEqualTo(Files.size(resent));
+                    }
+                    assertThat(index.instances).containsOnlyKeys(second.sopInstanceUid(), noteRecord.sopInstanceUid());
+                    assertThat(index.rejections).hasSize(2);
+                    try (var objects = Files.walk(dir)) {
+                        assertThat(objects.filter(Files::isRegularFile)).as("nothing of a refused copy is kept")
+                                .hasSize(2);
+                    }
+                } else {
+                    InstanceRecord again = store(archive, files.get(0));
+                    assertThat(again.sopInstanceUid()).isEqualTo(first.sopInstanceUid());
+                    assertThat(store(archive, files.get(2)).sopInstanceUid()).isEqualTo(third);
+                    assertThat(index.rejections).isEmpty();
+                    assertThat(archive.open(first.sopInstanceUid()).record()).isEqualTo(again);
+
+                    // the same note sent again (an ignored duplicate) is applied again, as after a crash
+                    try (InputStream in = Files.newInputStream(temp.resolve("resent-" + policy + ".dcm"))) {
+                        assertThat(archive.store(StoreRequest.part10("MODALITY"), in).outcome())
+                                .isEqualTo(StoreResult.Outcome.DUPLICATE_IGNORED);
+                    }
+                    assertThat(index.findInstance(first.sopInstanceUid())).isEmpty();
+                    assertThat(index.findInstance(third)).isEmpty();
+                    assertThat(index.rejections).containsOnlyKeys(first.sopInstanceUid(), third);
+                }
+                // an instance no note named is unaffected either way
+                try (InputStream in = Files.newInputStream(files.get(1))) {
+                    assertThat(archive.store(StoreRequest.part10("MODALITY"), in).outcome())
+                            .isEqualTo(StoreResult.Outcome.DUPLICATE_IGNORED);
+                }
+            } finally {
+                archive.deactivate();
+            }
+        }
+    }
+
+    @Test
+    void withRejectionNotesOffNothingIsRememberedOrLookedUp() throws Exception {
+        Path file = TestData.dicomFilesUnder(TestData.mixedCorpus().resolve("native")).stream().sorted().findFirst()
+                .orElseThrow();
+        InMemoryIndex index = new InMemoryIndex();
+        String uid = sopInstanceUid(file);
+        // left over from a time rejection notes were on
+        index.recordRejection(new Rejection(uid, null, null, "113001", "1.2.3", java.time.Instant.now()));
+        ArchiveComponent archive = new ArchiveComponent(index, new RecordingEventAdmin(), config(60, "", false));
+        archive.addStorage(new DirectoryStorage(temp), Map.of(StorageBackend.ID_PROPERTY, "fs"));
+        try {
+            assertThat(store(archive, file).sopInstanceUid()).isEqualTo(uid);
+        } finally {
+            archive.deactivate();
+        }
+    }
+
+    @Test
+    void theRefusalOfARejectedInstanceFitsAnErrorCommentWithEveryTitle() {
+        // a C-STORE Error Comment is LO: 64 characters (PS3.5 6.2); longer text would be cut
+        RejectionNote.CODES.forEach((code, meaning) ->
+                assertThat(Ingest.refusal(code)).contains(meaning, code).hasSizeLessThanOrEqualTo(64));
+    }
+
+    private static String sopInstanceUid(Path file) throws Exception {
+        try (DicomReader r = DicomReader.open(file)) {
+            return r.readDataSet(StopCondition.beforeTag(Tag.PixelData)).getString(Tag.SOPInstanceUID);
         }
     }
 

@@ -12,6 +12,7 @@ import org.mosaicpacs.api.index.IndexQuery;
 import org.mosaicpacs.api.index.InstanceRecord;
 import org.mosaicpacs.api.index.QueryResults;
 import org.mosaicpacs.api.index.RecordOutcome;
+import org.mosaicpacs.api.index.Rejection;
 import org.mosaicpacs.api.storage.StoredObject;
 import org.mosaicpacs.dicom.DataSet;
 import org.mosaicpacs.dicom.Tag;
@@ -21,6 +22,22 @@ final class InMemoryIndex implements ArchiveIndex {
 
     final Map<String, InstanceRecord> instances = new ConcurrentHashMap<>();
     final Map<String, DataSet> headers = new ConcurrentHashMap<>();
+    final Map<String, Rejection> rejections = new ConcurrentHashMap<>();
+
+    @Override
+    public void recordRejection(Rejection rejection) {
+        rejections.put(rejection.sopInstanceUid(), rejection);
+    }
+
+    @Override
+    public Optional<Rejection> findRejection(String sopInstanceUid) {
+        return Optional.ofNullable(rejections.get(sopInstanceUid));
+    }
+
+    @Override
+    public boolean forgetRejection(String sopInstanceUid) {
+        return rejections.remove(sopInstanceUid) != null;
+    }
 
     @Override
     public synchronized RecordOutcome record(DataSet header, StoredObject object, String transferSyntaxUid,

@@ -57,7 +57,7 @@ public class DicomWebExceptionMapper implements ExceptionMapper<Throwable> {
             return switch (a.reason()) {
                 case NOT_FOUND -> 404;
                 case CANNOT_UNDERSTAND -> 400;
-                case DATA_SET_MISMATCH, MISSING_ATTRIBUTE, DUPLICATE_REJECTED -> 409;
+                case DATA_SET_MISMATCH, MISSING_ATTRIBUTE, DUPLICATE_REJECTED, REJECTED_INSTANCE -> 409;
                 case OUT_OF_RESOURCES -> 507;
                 case PROCESSING_FAILURE -> 500;
             };

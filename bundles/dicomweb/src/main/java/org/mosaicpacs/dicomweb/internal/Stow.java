@@ -54,6 +54,8 @@ final class Stow {
     static final int OUT_OF_RESOURCES = 0xA700;
     static final int DATA_SET_DOES_NOT_MATCH = 0xA900;
     static final int CANNOT_UNDERSTAND = 0xC000;
+    /** Refused: not authorized (PS3.7 C.5): an instance an IOCM rejection note rejected, sent again. */
+    static final int NOT_AUTHORIZED = 0x0124;
     /** Warning Reason: Coercion of Data Elements. */
     static final int COERCION = 0xB000;
 
@@ -342,6 +344,7 @@ final class Stow {
             case CANNOT_UNDERSTAND -> CANNOT_UNDERSTAND;
             case DATA_SET_MISMATCH, MISSING_ATTRIBUTE -> DATA_SET_DOES_NOT_MATCH;
             case DUPLICATE_REJECTED -> DUPLICATE_SOP_INSTANCE;
+            case REJECTED_INSTANCE -> NOT_AUTHORIZED;
             case NOT_FOUND, PROCESSING_FAILURE -> PROCESSING_FAILURE;
         };
     }

@@ -50,8 +50,9 @@ class IndexDatabaseIT {
                     "-h", "127.0.0.1", "-p", Integer.toString(postgres.port()), "-U", postgres.user(), "-d",
                     "mosaic_index_it", "-Atc", "SELECT version FROM index_schema_version ORDER BY version; "
                             + "SELECT COUNT(*) FROM information_schema.tables WHERE table_name IN "
-                            + "('patient', 'study', 'series', 'instance', 'person_name')")).assertSuccess();
-            assertThat(versions.out().strip().split("\\s+")).containsExactly("1", "5");
+                            + "('patient', 'study', 'series', 'instance', 'person_name', 'rejected_instance')"))
+                    .assertSuccess();
+            assertThat(versions.out().strip().split("\\s+")).containsExactly("1", "2", "6");
         }
     }
 

@@ -26,8 +26,9 @@ import org.mosaicpacs.testing.Tools;
  * Objects whose first element after the identification groups is a sequence, written by pydicom
  * and checked by dciodvfy, sent with DCMTK storescu: a Grayscale Softcopy Presentation State (the
  * archive used to refuse every one with 0110, "readInto must start at the top level") and IHE
- * IOCM rejection notes, which delete the images they list once the archive is told to act on them.
- * DCMTK findscu is the judge of what the archive still offers.
+ * IOCM rejection notes, which delete the images they list once the archive is told to act on them,
+ * and refuse them when they are sent again unless the archive is told to accept them. DCMTK findscu
+ * is the judge of what the archive still offers.
  */
 @ExtendWith(SharedMosaicServer.class)
 class RejectionNoteIT {
@@ -97,7 +98,54 @@ class RejectionNoteIT {
             assertThat(StoredObjects.problemsWithStoredCopies(StoredObjects.objectsRoot(server.home()), rest)).isEmpty();
             assertThat(Files.readString(server.home().resolve("data/log/karaf.log"), StandardCharsets.ISO_8859_1)).contains("Rejection note " + noteUid + " (113001 Rejected for Quality Reasons)"
                     + " from STORESCU: deleted 2 of 2 referenced instance(s)");
+
+            // Sent again, as a modality re-sending from its queue would: "Refused: Not authorized" (0124;
+            // storescu -v has no name for it in a C-STORE and prints the number, -d names it) with the
+            // rejection's title in the Error Comment; the log names the note.
+            List<String> rejectedSops = sopUids(rejected);
+            StoreScu.Outcome resent = StoreScu.send(server.dicomPort(), "MOSAIC", rejected, TOOL_TIMEOUT);
+            assertThat(resent.succeeded()).as(resent.log()).isEmpty();
+            assertThat(resent.statuses()).as(resent.log()).hasSize(2)
+                    .allSatisfy((file, status) -> assertThat(status).isEqualTo("Unknown Status: 0x124"));
+            Tools.Result debug = Tools.run(TOOL_TIMEOUT, List.of(Tools.require("storescu").toString(), "-d", "-R",
+                    "-aet", "STORESCU", "-aec", "MOSAIC", "127.0.0.1", Integer.toString(server.dicomPort()),
+                    rejected.get(0).toString()));
+            assertThat(debug.out() + debug.err()).contains("0x0124: Refused: Not authorized")
+                    .contains("(0000,0902) LO [Rejected earlier: Rejected for Quality Reasons (113001)]");
+            assertThat(Files.readString(server.home().resolve("data/log/karaf.log"), StandardCharsets.ISO_8859_1))
+                    .contains("Instance " + rejectedSops.get(0) + " from STORESCU refused: rejected by rejection note "
+                            + noteUid + " (113001 Rejected for Quality Reasons)");
+            assertThat(findImages(server, study, series)).containsExactlyInAnyOrderElementsOf(kept);
+            assertThat(seriesDir.resolve(rejectedSops.get(0) + ".dcm")).doesNotExist();
+
+            // STOW-RS refuses it too (curl as the client): 409, Failure Reason 0124 (292).
+            Path body = work.resolve("stow-body");
+            Files.write(body, ("--REJECTED\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            Files.write(body, Files.readAllBytes(rejected.get(1)), java.nio.file.StandardOpenOption.APPEND);
+            Files.write(body, "\r\n--REJECTED--\r\n".getBytes(StandardCharsets.US_ASCII), java.nio.file.StandardOpenOption.APPEND);
+            Tools.Result stow = Tools.run(TOOL_TIMEOUT, List.of(Tools.require("curl").toString(), "-sS", "-w",
+                    "\nHTTP %{http_code}", "-X", "POST", "-H", "Content-Type: multipart/related; type=\"application/dicom\";"
+                            + " boundary=REJECTED", "-H", "Accept: application/dicom+json", "--data-binary", "@" + body,
+                    server.http("/dicom-web/studies").toString()));
+            assertThat(stow.out()).endsWith("HTTP 409").contains("\"00081197\":{\"vr\":\"US\",\"Value\":[292]}")
+                    .contains(rejectedSops.get(1));
+
+            // An operator who wants them back accepts rejected instances again: stored as sent.
+            server.shell("config:property-set -p org.mosaicpacs.archive rejectedInstances ACCEPT");
+            StoreScu.Outcome restored = sendOnceArchiveIsBack(server, rejected.get(0));
+            assertThat(restored.succeeded()).as(restored.log()).containsExactly(rejected.get(0));
+            assertThat(findImages(server, study, series)).contains(rejectedSops.get(0))
+                    .doesNotContain(rejectedSops.get(1));
+            assertThat(StoredObjects.problemsWithStoredCopies(StoredObjects.objectsRoot(server.home()),
+                    List.of(rejected.get(0)))).isEmpty();
+
+            // The same note sent again (a duplicate, answered success) is applied again: as after a crash
+            // that interrupted it, what it lists goes.
+            StoreScu.Outcome noteAgain = StoreScu.send(server.dicomPort(), "MOSAIC", List.of(note), TOOL_TIMEOUT);
+            assertThat(noteAgain.succeeded()).as(noteAgain.log()).containsExactly(note);
+            assertThat(findImages(server, study, series)).containsExactlyInAnyOrderElementsOf(kept);
         } finally {
+            server.shell("config:property-set -p org.mosaicpacs.archive rejectedInstances REJECT");
             server.shell("config:property-set -p org.mosaicpacs.archive rejectionNotes false");
         }
     }

@@ -24,6 +24,11 @@ public class ArchiveException extends Exception {
         MISSING_ATTRIBUTE,
         /** The instance exists and the duplicate policy is REJECT (C-STORE A900 class, HTTP 409). */
         DUPLICATE_REJECTED,
+        /**
+         * An IHE IOCM rejection note rejected this instance earlier, and the archive refuses it
+         * again (C-STORE 0124 Refused: Not authorized, HTTP 409). Since 1.2.
+         */
+        REJECTED_INSTANCE,
         /** No such object (HTTP 404). */
         NOT_FOUND,
         /** Storage or index failure (C-STORE 0110 Processing failure, HTTP 500). */

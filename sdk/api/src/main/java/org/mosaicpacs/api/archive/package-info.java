@@ -7,9 +7,10 @@
  * prefetch and audit what was stored or deleted; they carry UIDs, never pixel data.
  *
  * <p>1.1: {@code Archive.delete}, {@link org.mosaicpacs.api.archive.Deletion} and the deletion topics.
+ * 1.2: {@link org.mosaicpacs.api.archive.ArchiveException.Reason#REJECTED_INSTANCE}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.mosaicpacs.api.archive;
 
 import org.osgi.annotation.bundle.Export;

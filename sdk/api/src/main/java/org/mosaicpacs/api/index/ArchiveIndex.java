@@ -95,4 +95,39 @@ public interface ArchiveIndex {
      * @return the removed record, if there was one
      */
     Optional<InstanceRecord> removeInstance(String sopInstanceUid) throws IndexException;
+
+    /**
+     * Remembers that a rejection note rejected an instance (IHE IOCM), whether or not the index
+     * holds it, in place of an earlier rejection of the same instance. The instance itself is
+     * removed separately ({@link #removeInstance}); remembering first means a crash in between
+     * leaves it rejected, not forgotten.
+     *
+     * <p>The default refuses: an index that keeps no rejections cannot refuse rejected instances.
+     *
+     * @throws IndexException if the index keeps no rejections or the database fails
+     * @since 1.2
+     */
+    default void recordRejection(Rejection rejection) throws IndexException {
+        throw new IndexException("this index keeps no rejections, so rejected instance " + rejection.sopInstanceUid()
+                + " would be accepted again");
+    }
+
+    /**
+     * The rejection remembered for this SOP Instance UID, if any. The default finds none.
+     *
+     * @since 1.2
+     */
+    default Optional<Rejection> findRejection(String sopInstanceUid) throws IndexException {
+        return Optional.empty();
+    }
+
+    /**
+     * Forgets the rejection of an instance, when it is accepted again.
+     *
+     * @return whether a rejection was remembered
+     * @since 1.2
+     */
+    default boolean forgetRejection(String sopInstanceUid) throws IndexException {
+        return false;
+    }
 }

@@ -21,6 +21,7 @@ import org.mosaicpacs.api.index.IndexQuery;
 import org.mosaicpacs.api.index.InstanceRecord;
 import org.mosaicpacs.api.index.QueryResults;
 import org.mosaicpacs.api.index.RecordOutcome;
+import org.mosaicpacs.api.index.Rejection;
 import org.mosaicpacs.api.storage.StoredObject;
 import org.mosaicpacs.dicom.DataSet;
 import org.mosaicpacs.support.jdbc.SchemaMigrations;
@@ -46,12 +47,14 @@ final class JdbcArchiveIndex implements ArchiveIndex {
     private final IndexSettings settings;
     private final Dialect dialect;
     private final IndexWriter writer;
+    private final Rejections rejections;
     private final QueryPlanner planner;
     private final GroupCommit<NewInstance, RecordOutcome> studyCommits = new GroupCommit<>(MAX_BATCH, this::recordBatch);
 
     /** The index tables and their versions: scripts in {@code sql/<database>/V<n>.sql} beside this class. */
     static final SchemaMigrations SCHEMA = new SchemaMigrations("index tables", "index_schema_version",
-            List.of(new Migration(1, "patient, study, series, instance, person_name")), JdbcArchiveIndex.class, "index bundle");
+            List.of(new Migration(1, "patient, study, series, instance, person_name"),
+                    new Migration(2, "rejected_instance")), JdbcArchiveIndex.class, "index bundle");
 
     /**
      * Opens the index: detects the database, applies pending schema migrations.
@@ -67,6 +70,7 @@ final class JdbcArchiveIndex implements ArchiveIndex {
         }
         SCHEMA.migrate(dataSource);
         this.writer = new IndexWriter(dialect);
+        this.rejections = new Rejections(dialect);
         this.planner = new QueryPlanner(dialect, sqlMatching);
     }
 
@@ -256,6 +260,27 @@ final class JdbcArchiveIndex implements ArchiveIndex {
     public Optional<InstanceRecord> removeInstance(String sopInstanceUid) throws IndexException {
         Objects.requireNonNull(sopInstanceUid, "sopInstanceUid");
         return write("remove " + sopInstanceUid, (c, attempt) -> writer.remove(c, sopInstanceUid));
+    }
+
+    @Override
+    public void recordRejection(Rejection rejection) throws IndexException {
+        Objects.requireNonNull(rejection, "rejection");
+        write("remember the rejection of " + rejection.sopInstanceUid(), (c, attempt) -> {
+            rejections.record(c, rejection);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<Rejection> findRejection(String sopInstanceUid) throws IndexException {
+        Objects.requireNonNull(sopInstanceUid, "sopInstanceUid");
+        return read(c -> Rejections.find(c, sopInstanceUid));
+    }
+
+    @Override
+    public boolean forgetRejection(String sopInstanceUid) throws IndexException {
+        Objects.requireNonNull(sopInstanceUid, "sopInstanceUid");
+        return write("forget the rejection of " + sopInstanceUid, (c, attempt) -> Rejections.forget(c, sopInstanceUid));
     }
 
     private interface Read<T> {

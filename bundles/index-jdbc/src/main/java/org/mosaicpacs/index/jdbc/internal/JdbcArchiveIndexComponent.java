@@ -14,6 +14,7 @@ import org.mosaicpacs.api.index.IndexQuery;
 import org.mosaicpacs.api.index.InstanceRecord;
 import org.mosaicpacs.api.index.QueryResults;
 import org.mosaicpacs.api.index.RecordOutcome;
+import org.mosaicpacs.api.index.Rejection;
 import org.mosaicpacs.api.storage.StoredObject;
 import org.mosaicpacs.dicom.DataSet;
 import org.osgi.service.component.annotations.Activate;
@@ -102,5 +103,20 @@ public class JdbcArchiveIndexComponent implements ArchiveIndex {
     @Override
     public Optional<InstanceRecord> removeInstance(String sopInstanceUid) throws IndexException {
         return index.removeInstance(sopInstanceUid);
+    }
+
+    @Override
+    public void recordRejection(Rejection rejection) throws IndexException {
+        index.recordRejection(rejection);
+    }
+
+    @Override
+    public Optional<Rejection> findRejection(String sopInstanceUid) throws IndexException {
+        return index.findRejection(sopInstanceUid);
+    }
+
+    @Override
+    public boolean forgetRejection(String sopInstanceUid) throws IndexException {
+        return index.forgetRejection(sopInstanceUid);
     }
 }

@@ -33,6 +33,7 @@ import org.mosaicpacs.api.index.InstanceRecord;
 import org.mosaicpacs.api.index.QueryLevel;
 import org.mosaicpacs.api.index.QueryResults;
 import org.mosaicpacs.api.index.RecordOutcome;
+import org.mosaicpacs.api.index.Rejection;
 import org.mosaicpacs.dicom.DataSet;
 import org.mosaicpacs.dicom.SpecificCharacterSet;
 import org.mosaicpacs.dicom.Tag;
@@ -94,6 +95,36 @@ class ArchiveIndexTest {
         assertThat(study.getString(Tag.NumberOfStudyRelatedInstances)).isEqualTo("3");
         assertThat(study.getString(Tag.NumberOfPatientRelatedStudies)).isEqualTo("1");
         assertThat(study.getString(Tag.PatientName)).isEqualTo("Doe^Jane");
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void remembersRejectionsApartFromTheInstancesAndReplacesAndForgetsThem(TestDatabase db) throws Exception {
+        JdbcArchiveIndex index = indexes.get(db);
+        record(index, instance("P7", "Rej^Ected", "7.1", "7.1.1", "7.1.1.1", "CT", Headers.CT));
+        Instant when = Instant.parse("2026-11-23T08:00:00.250Z");
+        assertThat(index.findRejection("7.1.1.1")).isEmpty();
+
+        index.recordRejection(new Rejection("7.1.1.1", "7.1", "7.1.1", "113001", "7.9.1", when));
+        // a note may reject what the archive never received: remembered all the same
+        index.recordRejection(new Rejection("7.1.1.2", null, null, "113038", "7.9.1", when));
+
+        assertThat(index.findRejection("7.1.1.1")).contains(new Rejection("7.1.1.1", "7.1", "7.1.1", "113001", "7.9.1", when));
+        assertThat(index.findRejection("7.1.1.2").orElseThrow().studyInstanceUid()).isNull();
+        assertThat(index.findInstance("7.1.1.1")).as("remembering does not remove").isPresent();
+        index.removeInstance("7.1.1.1");
+        assertThat(index.findRejection("7.1.1.1")).as("removing does not forget").isPresent();
+
+        // a later note about the same instance replaces the first
+        index.recordRejection(new Rejection("7.1.1.1", "7.1", "7.1.1", "113037", "7.9.2", when.plusSeconds(60)));
+        assertThat(index.findRejection("7.1.1.1").orElseThrow())
+                .extracting(Rejection::code, Rejection::noteUid, Rejection::rejected)
+                .containsExactly("113037", "7.9.2", when.plusSeconds(60));
+
+        assertThat(index.forgetRejection("7.1.1.1")).isTrue();
+        assertThat(index.forgetRejection("7.1.1.1")).isFalse();
+        assertThat(index.findRejection("7.1.1.1")).isEmpty();
+        assertThat(index.findRejection("7.1.1.2")).isPresent();
     }
 
     @ParameterizedTest

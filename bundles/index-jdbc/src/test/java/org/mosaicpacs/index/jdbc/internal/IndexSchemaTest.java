@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,7 +19,11 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.mosaicpacs.api.index.Rejection;
+import org.mosaicpacs.dicom.UID;
+import org.mosaicpacs.support.jdbc.SchemaMigrations;
 import org.mosaicpacs.support.jdbc.SchemaMigrations.Database;
+import org.mosaicpacs.support.jdbc.SchemaMigrations.Migration;
 import org.mosaicpacs.testing.TestDatabase;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -64,6 +69,36 @@ class IndexSchemaTest {
             }
             assertThatThrownBy(() -> JdbcArchiveIndex.SCHEMA.migrate(ds)).isInstanceOf(SQLException.class)
                     .hasMessageContaining("newer");
+        }
+    }
+
+    /** An archive made before version 2 keeps its instances and gains the rejection table. */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.class)
+    void anIndexOfVersionOneIsUpgradedWithItsInstances(TestDatabase db) throws Exception {
+        try (HikariDataSource ds = db.create("schema_upgrade_test")) {
+            SchemaMigrations versionOne = new SchemaMigrations("index tables", "index_schema_version",
+                    List.of(new Migration(1, "patient, study, series, instance, person_name")), JdbcArchiveIndex.class,
+                    "index bundle");
+            assertThat(versionOne.migrate(ds)).isEqualTo(1);
+            try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+                assertThatThrownBy(() -> st.executeQuery("SELECT COUNT(*) FROM rejected_instance"))
+                        .isInstanceOf(SQLException.class);
+            }
+            // an instance recorded by the version 1 writer (a JdbcArchiveIndex would migrate first)
+            try (Connection c = ds.getConnection()) {
+                c.setAutoCommit(false);
+                new IndexWriter(Dialect.of(c)).record(c, NewInstance.of(Headers.instance("P1", "Old^Archive", "1.2",
+                        "1.2.1", "1.2.1.1", "CT", Headers.CT), Headers.object("old"), UID.ExplicitVRLittleEndian,
+                        Instant.now(), null), false, true);
+                c.commit();
+            }
+
+            assertThat(JdbcArchiveIndex.SCHEMA.migrate(ds)).isEqualTo(2);
+            JdbcArchiveIndex upgraded = new JdbcArchiveIndex(ds, new IndexSettings(1000, false, true));
+            assertThat(upgraded.findInstance("1.2.1.1")).isPresent();
+            upgraded.recordRejection(new Rejection("1.2.1.1", "1.2", "1.2.1", "113001", "1.2.9", Instant.now()));
+            assertThat(upgraded.findRejection("1.2.1.1")).isPresent();
         }
     }
 

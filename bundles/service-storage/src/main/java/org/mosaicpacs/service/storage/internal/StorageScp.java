@@ -77,6 +77,10 @@ final class StorageScp implements DimseHandler {
             case CANNOT_UNDERSTAND -> Status.CANNOT_UNDERSTAND;
             case DATA_SET_MISMATCH, MISSING_ATTRIBUTE -> Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS;
             case DUPLICATE_REJECTED -> Status.DUPLICATE_SOP_INSTANCE;
+            // A rejected instance sent again: "Refused: Not authorized" (PS3.7 C.5), a refusal by
+            // policy that a sender should not retry. dcm4chee-arc answers A771, which DCMTK, like
+            // any SCU that reads the A7xx class, reports as "Refused: Out of Resources": retry later.
+            case REJECTED_INSTANCE -> Status.NOT_AUTHORIZED;
             case NOT_FOUND, PROCESSING_FAILURE -> Status.PROCESSING_FAILURE;
         };
     }

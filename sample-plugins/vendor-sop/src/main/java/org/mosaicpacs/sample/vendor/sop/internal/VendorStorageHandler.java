@@ -158,7 +158,10 @@ public class VendorStorageHandler implements DimseHandler {
             case CANNOT_UNDERSTAND -> Status.CANNOT_UNDERSTAND;
             case DATA_SET_MISMATCH, MISSING_ATTRIBUTE -> Status.DATA_SET_DOES_NOT_MATCH_SOP_CLASS;
             case DUPLICATE_REJECTED -> Status.DUPLICATE_SOP_INSTANCE;
+            case REJECTED_INSTANCE -> Status.NOT_AUTHORIZED; // refused again after an IOCM rejection note (SDK 1.2)
             case NOT_FOUND, PROCESSING_FAILURE -> Status.PROCESSING_FAILURE;
+            // a reason added by a later SDK minor version must not fail the plugin
+            default -> Status.PROCESSING_FAILURE;
         };
     }
 }
