@@ -465,21 +465,20 @@ final class Ingest {
         }
         Rejection r = rejection.get();
         String sender = request.callingAeTitle() != null ? request.callingAeTitle() : request.source();
-        String title = r.code() + " " + RejectionNote.CODES.getOrDefault(r.code(), "");
         if (policy == RejectedInstancePolicy.REJECT) {
             drain(source); // before the reader closes it: the sender's data set is read to its end
-            LOG.info("Instance {} from {} refused: rejected by rejection note {} ({}) on {}", sopInstanceUid, sender,
-                    r.noteUid(), title, r.rejected());
-            throw new ArchiveException(Reason.REJECTED_INSTANCE, refusal(r.code()));
+            LOG.info("Instance {} from {} refused: rejected by rejection note {}, {}, on {}", sopInstanceUid, sender,
+                    r.noteUid(), r.title(), r.rejected());
+            throw new ArchiveException(Reason.REJECTED_INSTANCE, refusal(r));
         }
         index.forgetRejection(sopInstanceUid);
-        LOG.info("Instance {} from {}, rejected by rejection note {} ({}) on {}, is stored again (rejectedInstances ="
-                + " ACCEPT)", sopInstanceUid, sender, r.noteUid(), title, r.rejected());
+        LOG.info("Instance {} from {}, rejected by rejection note {}, {}, on {}, is stored again (rejectedInstances ="
+                + " ACCEPT)", sopInstanceUid, sender, r.noteUid(), r.title(), r.rejected());
     }
 
     /** Why a rejected instance is refused, in at most 64 characters for every IOCM title: a C-STORE Error Comment is LO. */
-    static String refusal(String code) {
-        return "Rejected earlier: " + RejectionNote.CODES.getOrDefault(code, "IOCM rejection note") + " (" + code + ")";
+    static String refusal(Rejection r) {
+        return "Rejected earlier: " + r.title();
     }
 
     /** Reads what the sender still sends, so that the association stays in step. */

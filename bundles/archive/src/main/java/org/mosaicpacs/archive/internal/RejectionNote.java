@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.mosaicpacs.api.index.Rejection;
 import org.mosaicpacs.dicom.DataSet;
 import org.mosaicpacs.dicom.Sequence;
 import org.mosaicpacs.dicom.Tag;
@@ -23,11 +24,7 @@ import org.mosaicpacs.dicom.UID;
 record RejectionNote(String sopInstanceUid, String code, String meaning, List<Reference> references) {
 
     /** The rejection titles of IOCM, in the DCM coding scheme (PS3.16 Annex D). */
-    static final Map<String, String> CODES = Map.of(
-            "113001", "Rejected for Quality Reasons",
-            "113037", "Rejected for Patient Safety Reasons",
-            "113038", "Incorrect Modality Worklist Entry",
-            "113039", "Data Retention Policy Expired");
+    static final Map<String, String> CODES = Rejection.TITLES;
 
     /** One rejected instance as the note references it (PS3.3 C.17.2.1). */
     record Reference(String studyInstanceUid, String seriesInstanceUid, String sopInstanceUid) {

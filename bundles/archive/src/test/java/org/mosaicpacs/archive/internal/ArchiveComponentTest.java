@@ -461,8 +461,8 @@ class ArchiveComponentTest {
     @Test
     void theRefusalOfARejectedInstanceFitsAnErrorCommentWithEveryTitle() {
         // a C-STORE Error Comment is LO: 64 characters (PS3.5 6.2); longer text would be cut
-        RejectionNote.CODES.forEach((code, meaning) ->
-                assertThat(Ingest.refusal(code)).contains(meaning, code).hasSizeLessThanOrEqualTo(64));
+        Rejection.TITLES.forEach((code, meaning) -> assertThat(Ingest.refusal(new Rejection("1.2", null, null, code,
+                "1.3", java.time.Instant.now()))).contains(meaning, code).hasSizeLessThanOrEqualTo(64));
     }
 
     private static String sopInstanceUid(Path file) throws Exception {

@@ -114,7 +114,7 @@ class RejectionNoteIT {
                     .contains("(0000,0902) LO [Rejected earlier: Rejected for Quality Reasons (113001)]");
             assertThat(Files.readString(server.home().resolve("data/log/karaf.log"), StandardCharsets.ISO_8859_1))
                     .contains("Instance " + rejectedSops.get(0) + " from STORESCU refused: rejected by rejection note "
-                            + noteUid + " (113001 Rejected for Quality Reasons)");
+                            + noteUid + ", Rejected for Quality Reasons (113001), on ");
             assertThat(findImages(server, study, series)).containsExactlyInAnyOrderElementsOf(kept);
             assertThat(seriesDir.resolve(rejectedSops.get(0) + ".dcm")).doesNotExist();
 
@@ -130,6 +130,10 @@ class RejectionNoteIT {
             assertThat(stow.out()).endsWith("HTTP 409").contains("\"00081197\":{\"vr\":\"US\",\"Value\":[292]}")
                     .contains(rejectedSops.get(1));
 
+            // The shell lists what the archive remembers as rejected.
+            assertThat(server.shell("mosaic:rejections " + study)).contains(rejectedSops.get(0), rejectedSops.get(1),
+                    "Rejected for Quality Reasons (113001)", "note " + noteUid, "2 rejected instance(s)");
+
             // An operator who wants them back accepts rejected instances again: stored as sent.
             server.shell("config:property-set -p org.mosaicpacs.archive rejectedInstances ACCEPT");
             StoreScu.Outcome restored = sendOnceArchiveIsBack(server, rejected.get(0));
@@ -144,6 +148,18 @@ class RejectionNoteIT {
             StoreScu.Outcome noteAgain = StoreScu.send(server.dicomPort(), "MOSAIC", List.of(note), TOOL_TIMEOUT);
             assertThat(noteAgain.succeeded()).as(noteAgain.log()).containsExactly(note);
             assertThat(findImages(server, study, series)).containsExactlyInAnyOrderElementsOf(kept);
+
+            // Back to refusing: forgetting one rejection from the shell lets that instance in, the other stays out.
+            server.shell("config:property-set -p org.mosaicpacs.archive rejectedInstances REJECT");
+            assertThat(server.shell("mosaic:rejection-forget " + rejectedSops.get(1)))
+                    .contains("Forgot the rejection of " + rejectedSops.get(1));
+            assertThat(server.shell("mosaic:rejection-forget " + rejectedSops.get(1)))
+                    .contains("No rejection remembered for " + rejectedSops.get(1));
+            assertThat(sendOnceArchiveIsBack(server, rejected.get(1)).succeeded()).containsExactly(rejected.get(1));
+            StoreScu.Outcome stillRefused = StoreScu.send(server.dicomPort(), "MOSAIC", List.of(rejected.get(0)), TOOL_TIMEOUT);
+            assertThat(stillRefused.statuses().values()).as(stillRefused.log()).containsExactly("Unknown Status: 0x124");
+            assertThat(findImages(server, study, series)).containsExactlyInAnyOrderElementsOf(
+                    java.util.stream.Stream.concat(kept.stream(), java.util.stream.Stream.of(rejectedSops.get(1))).toList());
         } finally {
             server.shell("config:property-set -p org.mosaicpacs.archive rejectedInstances REJECT");
             server.shell("config:property-set -p org.mosaicpacs.archive rejectionNotes false");

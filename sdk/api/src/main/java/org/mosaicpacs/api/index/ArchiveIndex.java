@@ -122,6 +122,16 @@ public interface ArchiveIndex {
     }
 
     /**
+     * The rejections remembered for a study (as the rejection notes listed it), in SOP Instance UID
+     * order. The default finds none.
+     *
+     * @since 1.2
+     */
+    default List<Rejection> findRejections(String studyInstanceUid) throws IndexException {
+        return List.of();
+    }
+
+    /**
      * Forgets the rejection of an instance, when it is accepted again.
      *
      * @return whether a rejection was remembered

@@ -1,6 +1,7 @@
 package org.mosaicpacs.api.index;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,10 +19,23 @@ import java.util.Objects;
 public record Rejection(String sopInstanceUid, String studyInstanceUid, String seriesInstanceUid, String code,
                         String noteUid, Instant rejected) {
 
+    /** The rejection titles of IHE IOCM: Code Value in the DCM scheme to Code Meaning (PS3.16 Annex D). */
+    public static final Map<String, String> TITLES = Map.of(
+            "113001", "Rejected for Quality Reasons",
+            "113037", "Rejected for Patient Safety Reasons",
+            "113038", "Incorrect Modality Worklist Entry",
+            "113039", "Data Retention Policy Expired");
+
     public Rejection {
         Objects.requireNonNull(sopInstanceUid, "sopInstanceUid");
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(noteUid, "noteUid");
         Objects.requireNonNull(rejected, "rejected");
+    }
+
+    /** The note's title for people: its meaning, if an IOCM title, then the code in brackets. */
+    public String title() {
+        String meaning = TITLES.get(code);
+        return meaning == null ? "rejection code " + code : meaning + " (" + code + ")";
     }
 }

@@ -278,6 +278,12 @@ final class JdbcArchiveIndex implements ArchiveIndex {
     }
 
     @Override
+    public List<Rejection> findRejections(String studyInstanceUid) throws IndexException {
+        Objects.requireNonNull(studyInstanceUid, "studyInstanceUid");
+        return read(c -> Rejections.ofStudy(c, studyInstanceUid));
+    }
+
+    @Override
     public boolean forgetRejection(String sopInstanceUid) throws IndexException {
         Objects.requireNonNull(sopInstanceUid, "sopInstanceUid");
         return write("forget the rejection of " + sopInstanceUid, (c, attempt) -> Rejections.forget(c, sopInstanceUid));

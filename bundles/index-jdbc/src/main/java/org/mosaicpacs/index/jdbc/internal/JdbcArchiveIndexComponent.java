@@ -116,6 +116,11 @@ public class JdbcArchiveIndexComponent implements ArchiveIndex {
     }
 
     @Override
+    public List<Rejection> findRejections(String studyInstanceUid) throws IndexException {
+        return index.findRejections(studyInstanceUid);
+    }
+
+    @Override
     public boolean forgetRejection(String sopInstanceUid) throws IndexException {
         return index.forgetRejection(sopInstanceUid);
     }

@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import org.mosaicpacs.api.index.Rejection;
@@ -48,17 +50,30 @@ final class Rejections {
         ps.setString(6, r.sopInstanceUid());
     }
 
+    private static final String SELECT = "SELECT sop_uid, study_uid, series_uid, code, note_uid, rejected"
+            + " FROM rejected_instance";
+
     static Optional<Rejection> find(Connection c, String sopInstanceUid) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT study_uid, series_uid, code, note_uid, rejected"
-                + " FROM rejected_instance WHERE sop_uid = ?")) {
-            ps.setString(1, sopInstanceUid);
+        List<Rejection> found = select(c, SELECT + " WHERE sop_uid = ?", sopInstanceUid);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    /** A full scan: rejections are few, and listing them is an administrator's occasional question. */
+    static List<Rejection> ofStudy(Connection c, String studyInstanceUid) throws SQLException {
+        return select(c, SELECT + " WHERE study_uid = ? ORDER BY sop_uid", studyInstanceUid);
+    }
+
+    private static List<Rejection> select(Connection c, String sql, String parameter) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, parameter);
+            List<Rejection> rejections = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
+                while (rs.next()) {
+                    rejections.add(new Rejection(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getTimestamp(6, IndexWriter.utc()).toInstant()));
                 }
-                return Optional.of(new Rejection(sopInstanceUid, rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getTimestamp(5, IndexWriter.utc()).toInstant()));
             }
+            return rejections;
         }
     }
 

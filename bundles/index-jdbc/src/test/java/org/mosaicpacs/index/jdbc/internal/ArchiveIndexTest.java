@@ -111,6 +111,9 @@ class ArchiveIndexTest {
 
         assertThat(index.findRejection("7.1.1.1")).contains(new Rejection("7.1.1.1", "7.1", "7.1.1", "113001", "7.9.1", when));
         assertThat(index.findRejection("7.1.1.2").orElseThrow().studyInstanceUid()).isNull();
+        index.recordRejection(new Rejection("7.1.2.1", "7.1", "7.1.2", "113001", "7.9.1", when));
+        assertThat(index.findRejections("7.1")).extracting(Rejection::sopInstanceUid).containsExactly("7.1.1.1", "7.1.2.1");
+        assertThat(index.findRejections("7.2")).isEmpty();
         assertThat(index.findInstance("7.1.1.1")).as("remembering does not remove").isPresent();
         index.removeInstance("7.1.1.1");
         assertThat(index.findRejection("7.1.1.1")).as("removing does not forget").isPresent();
@@ -125,6 +128,7 @@ class ArchiveIndexTest {
         assertThat(index.forgetRejection("7.1.1.1")).isFalse();
         assertThat(index.findRejection("7.1.1.1")).isEmpty();
         assertThat(index.findRejection("7.1.1.2")).isPresent();
+        assertThat(index.findRejections("7.1")).extracting(Rejection::sopInstanceUid).containsExactly("7.1.2.1");
     }
 
     @ParameterizedTest
