@@ -15,7 +15,8 @@ import org.mosaicpacs.api.index.ArchiveIndex;
  * were deleted when the note arrived; this brings nothing back by itself).
  */
 @Service
-@Command(scope = "mosaic", name = "rejection-forget", description = "Forgets rejections, so that the instances are stored again when sent")
+@Command(scope = "mosaic", name = "rejection-forget",
+        description = "Forgets rejections, so that the instances are stored again when sent")
 public class RejectionForgetCommand implements Action {
 
     @Reference

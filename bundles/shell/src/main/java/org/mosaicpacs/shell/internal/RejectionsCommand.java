@@ -16,7 +16,8 @@ import org.mosaicpacs.api.index.Rejection;
  * each: SOP Instance UID, series, title, note, when).
  */
 @Service
-@Command(scope = "mosaic", name = "rejections", description = "Lists the rejected instances of a study that the archive refuses when sent again")
+@Command(scope = "mosaic", name = "rejections",
+        description = "Lists the rejected instances of a study that the archive refuses when sent again")
 public class RejectionsCommand implements Action {
 
     @Reference

@@ -120,9 +120,11 @@ class RejectionNoteIT {
 
             // STOW-RS refuses it too (curl as the client): 409, Failure Reason 0124 (292).
             Path body = work.resolve("stow-body");
-            Files.write(body, ("--REJECTED\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            Files.write(body, Files.readAllBytes(rejected.get(1)), java.nio.file.StandardOpenOption.APPEND);
-            Files.write(body, "\r\n--REJECTED--\r\n".getBytes(StandardCharsets.US_ASCII), java.nio.file.StandardOpenOption.APPEND);
+            java.io.ByteArrayOutputStream part = new java.io.ByteArrayOutputStream();
+            part.writeBytes("--REJECTED\r\nContent-Type: application/dicom\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            part.writeBytes(Files.readAllBytes(rejected.get(1)));
+            part.writeBytes("\r\n--REJECTED--\r\n".getBytes(StandardCharsets.US_ASCII));
+            Files.write(body, part.toByteArray());
             Tools.Result stow = Tools.run(TOOL_TIMEOUT, List.of(Tools.require("curl").toString(), "-sS", "-w",
                     "\nHTTP %{http_code}", "-X", "POST", "-H", "Content-Type: multipart/related; type=\"application/dicom\";"
                             + " boundary=REJECTED", "-H", "Accept: application/dicom+json", "--data-binary", "@" + body,

@@ -8,12 +8,12 @@ import java.util.Objects;
  * An instance that an IHE IOCM rejection note rejected, as the index remembers it after the
  * instance itself is gone, so that the archive can refuse it when it is sent again.
  *
- * @param sopInstanceUid   the rejected SOP Instance UID
- * @param studyInstanceUid its study, as the note listed it (may be null)
+ * @param sopInstanceUid    the rejected SOP Instance UID
+ * @param studyInstanceUid  its study, as the note listed it (may be null)
  * @param seriesInstanceUid its series, as the note listed it (may be null)
- * @param code             the note's title, a DCM Code Value (113001, 113037, 113038 or 113039)
- * @param noteUid          the SOP Instance UID of the rejection note
- * @param rejected         when the archive acted on the note
+ * @param code              the note's title, a DCM Code Value (113001, 113037, 113038 or 113039)
+ * @param noteUid           the SOP Instance UID of the rejection note
+ * @param rejected          when the archive acted on the note
  * @since 1.2
  */
 public record Rejection(String sopInstanceUid, String studyInstanceUid, String seriesInstanceUid, String code,

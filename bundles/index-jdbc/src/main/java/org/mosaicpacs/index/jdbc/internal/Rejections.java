@@ -14,6 +14,9 @@ import org.mosaicpacs.api.index.Rejection;
 /** The rejected_instance table (schema version 2): instances an IOCM rejection note rejected. */
 final class Rejections {
 
+    private static final String SELECT = "SELECT sop_uid, study_uid, series_uid, code, note_uid, rejected"
+            + " FROM rejected_instance";
+
     private final Dialect dialect;
 
     Rejections(Dialect dialect) {
@@ -49,9 +52,6 @@ final class Rejections {
         ps.setTimestamp(5, Timestamp.from(r.rejected()), IndexWriter.utc());
         ps.setString(6, r.sopInstanceUid());
     }
-
-    private static final String SELECT = "SELECT sop_uid, study_uid, series_uid, code, note_uid, rejected"
-            + " FROM rejected_instance";
 
     static Optional<Rejection> find(Connection c, String sopInstanceUid) throws SQLException {
         List<Rejection> found = select(c, SELECT + " WHERE sop_uid = ?", sopInstanceUid);
