@@ -120,6 +120,8 @@ public final class AssociationImpl implements Association {
     private final ByteArrayOutputStream commandBuffer = new ByteArrayOutputStream(256);
     private int commandContextId = -1;
 
+    /** Whether the socket takes TCP_QUICKACK ({@link PromptAcks}); cleared if setting it fails. */
+    private volatile boolean promptAcks;
     private volatile long lastActivityNanos = System.nanoTime();
     private volatile boolean releaseIndicated;
     private volatile IOException endCause;
@@ -140,6 +142,7 @@ public final class AssociationImpl implements Association {
         this.fsm = new StateMachine(requestor);
         this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
         socket.setTcpNoDelay(true);
+        this.promptAcks = PromptAcks.supported(socket);
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
         this.reader = new PduReader(in, settings.maxReceivePduLength());
@@ -723,6 +726,19 @@ public final class AssociationImpl implements Association {
         } finally {
             socketLock.unlock();
         }
+        requestPromptAcks();
+    }
+
+    /** After a send: the peer's next segments are acknowledged at once, not 40 ms later ({@link PromptAcks}). */
+    private void requestPromptAcks() {
+        if (promptAcks) {
+            try {
+                PromptAcks.request(socket);
+            } catch (IOException | UnsupportedOperationException e) {
+                promptAcks = false;
+                LOG.debug("{}: TCP_QUICKACK not set, acknowledgements may be delayed: {}", this, e.toString());
+            }
+        }
     }
 
     /** Sends an A-ABORT, not waiting long for a socket blocked by a stalled peer. */
@@ -771,6 +787,7 @@ public final class AssociationImpl implements Association {
                 }
                 writer.flush();
                 touch();
+                requestPromptAcks();
             } catch (IOException | RuntimeException e) {
                 writer.reset();
                 if (dataStarted && isOpen()) {
