@@ -21,7 +21,7 @@ export SHARED_BENCH=${SHARED_BENCH:-/work/shared/bench}
 DIST_TGZ=${DIST_TGZ:-$REPO/karaf-distribution/assembly/target/mosaic-karaf-distribution-0.1.0-SNAPSHOT.tar.gz}
 export WORK=${WORK:-/tmp/mosaic-server-bench}
 RES=${1:-$WORK/results-$(date -u +%Y%m%d-%H%M)}
-PORT_BASE=${PORT_BASE:-21000}
+export PORT_BASE=${PORT_BASE:-21000}
 RUNS=${RUNS:-3}
 BLOCKS=${BLOCKS:-cstore,tmpfs,cpu,fsync,syncs,query}
 CORPORA=${CORPORA:-ct,tiny}
@@ -54,17 +54,11 @@ java -version 2>&1 | head -1 | sed 's/^/# /'
 
 # ------------------------------------------------------------------ distribution, ports
 if [ "$SKIP_UNPACK" != 1 ] || [ ! -x "$MOSAIC_HOME/bin/karaf" ]; then
-  [ -f "$DIST_TGZ" ] || { echo "no distribution at $DIST_TGZ (mvn -pl karaf-distribution/assembly -am install)"; exit 2; }
-  "$SRV" mosaic stop; rm -rf "$MOSAIC_HOME"; mkdir -p "$MOSAIC_HOME"
-  tar xzf "$DIST_TGZ" -C "$MOSAIC_HOME" --strip-components=1 || exit 2
+  "$SRV" mosaic unpack "$DIST_TGZ" || exit 2
   cp "$DIST_TGZ" "$RES/" 2>/dev/null; (cd "$RES" && sha256sum "$(basename "$DIST_TGZ")" > dist.sha256 && rm -f "$(basename "$DIST_TGZ")")
+else
+  "$SRV" mosaic ports || exit 2
 fi
-E=$MOSAIC_HOME/etc
-sed -i -E "s/^(org.osgi.service.http.port *= *).*/\1$MOSAIC_HTTP_PORT/" "$E/org.ops4j.pax.web.cfg"
-sed -i -E "s/^(sshPort *= *).*/\1$((PORT_BASE + 101))/" "$E/org.apache.karaf.shell.cfg"
-sed -i -E "s/^(rmiRegistryPort *= *).*/\1$((PORT_BASE + 99))/; s/^(rmiServerPort *= *).*/\1$((PORT_BASE + 444))/; \
-  s/^(jmxmpPort *= *).*/\1$((PORT_BASE + 98))/" "$E/org.apache.karaf.management.cfg"
-printf 'aeTitles = MOSAIC\nport = %s\n' "$MOSAIC_DICOM_PORT" > "$E/org.mosaicpacs.dimse.acceptor.cfg"
 echo "# ports: mosaic DICOM $MOSAIC_DICOM_PORT HTTP $MOSAIC_HTTP_PORT | storescp $SCP_PORT | orthanc DICOM $ORTHANC_DICOM_PORT HTTP $ORTHANC_HTTP_PORT"
 
 # ------------------------------------------------------------------ corpora (deterministic, made once)

@@ -2,7 +2,10 @@
 # servers.sh - start, stop, wipe and count the three receivers of run-server-bench.sh, each on its own
 # loopback ports so that the benchmark never collides with a developer's Karaf or Orthanc.
 #
-# Usage: servers.sh mosaic|orthanc start|stop|reset|count|warm, or servers.sh settle
+# Usage: servers.sh mosaic|orthanc start|stop|reset|count|warm, servers.sh mosaic unpack TGZ|ports,
+#        or servers.sh settle
+#   unpack a fresh $MOSAIC_HOME from the distribution TGZ (the old one deleted), then `ports`
+#   ports  move the distribution's ports: DICOM and HTTP as below, SSH and RMI from PORT_BASE (21000)
 #   start  start the server and wait until it answers (Mosaic: GET /api/health = 200)
 #   stop   stop it by the PID it recorded (Mosaic: bin/stop, then SIGKILL of karaf.pid after 60 s)
 #   reset  stop, delete every stored object and the index, settle, start again, send the warm-up corpus
@@ -11,7 +14,8 @@
 #   settle sync, then wait SETTLE_SECONDS (65) for ext4 to stop scanning freed inodes (see settle())
 # Env (set by run-server-bench.sh): WORK, MOSAIC_HOME, MOSAIC_DICOM_PORT, MOSAIC_HTTP_PORT,
 #   MOSAIC_DATA_TMPFS (1: data/mosaic on a tmpfs folder), TMPFS_DIR, ORTHANC_DICOM_PORT,
-#   ORTHANC_HTTP_PORT, SHARED_BENCH, WARM_CORPUS
+#   ORTHANC_HTTP_PORT, ORTHANC_TCP_NODELAY (1; 0 = Orthanc as shipped, Nagle on), SHARED_BENCH,
+#   WARM_CORPUS, PORT_BASE
 set -u
 WORK=${WORK:-/tmp/mosaic-server-bench}
 MOSAIC_HOME=${MOSAIC_HOME:-$WORK/mosaic}
@@ -23,6 +27,7 @@ ORTHANC_DICOM_PORT=${ORTHANC_DICOM_PORT:-21242}
 ORTHANC_HTTP_PORT=${ORTHANC_HTTP_PORT:-21042}
 ORTHANC_BASE=$WORK/orthanc
 SHARED_BENCH=${SHARED_BENCH:-/work/shared/bench}
+PORT_BASE=${PORT_BASE:-21000}
 WARM_CORPUS=${WARM_CORPUS:-$WORK/corpus-warm}
 export TCP_NODELAY=1
 
@@ -88,6 +93,21 @@ mosaic_stop() {
   kill -0 "$p" 2>/dev/null && { echo "servers.sh: mosaic did not stop, killing $p" >&2; kill -9 "$p"; }
   return 0
 }
+mosaic_ports() {
+  local e=$MOSAIC_HOME/etc
+  [ -f "$e/org.ops4j.pax.web.cfg" ] || die "no distribution in $MOSAIC_HOME"
+  sed -i -E "s/^(org.osgi.service.http.port *= *).*/\1$MOSAIC_HTTP_PORT/" "$e/org.ops4j.pax.web.cfg"
+  sed -i -E "s/^(sshPort *= *).*/\1$((PORT_BASE + 101))/" "$e/org.apache.karaf.shell.cfg"
+  sed -i -E "s/^(rmiRegistryPort *= *).*/\1$((PORT_BASE + 99))/; s/^(rmiServerPort *= *).*/\1$((PORT_BASE + 444))/; \
+    s/^(jmxmpPort *= *).*/\1$((PORT_BASE + 98))/" "$e/org.apache.karaf.management.cfg"
+  printf 'aeTitles = MOSAIC\nport = %s\n' "$MOSAIC_DICOM_PORT" > "$e/org.mosaicpacs.dimse.acceptor.cfg"
+}
+mosaic_unpack() {  # $1 the distribution's tar.gz
+  [ -f "${1:-}" ] || die "no distribution at ${1:-} (mvn -pl karaf-distribution/assembly -am install)"
+  mosaic_stop; rm -rf "$MOSAIC_HOME"; mkdir -p "$MOSAIC_HOME"
+  tar xzf "$1" -C "$MOSAIC_HOME" --strip-components=1 || die "could not unpack $1"
+  mosaic_ports
+}
 mosaic_wipe() {
   if [ "$MOSAIC_DATA_TMPFS" = 1 ]; then rm -rf "$TMPFS_DIR/mosaic"; else rm -rf "$MOSAIC_HOME/data/mosaic"; fi
   rm -f "$MOSAIC_HOME/data/mosaic" 2>/dev/null
@@ -112,7 +132,7 @@ orthanc_start() {
   mkdir -p "$ORTHANC_BASE/tmp" "$ORTHANC_BASE/log" "$ORTHANC_BASE/db"
   orthanc_config
   # TCP_NODELAY=1 in Orthanc's environment: its DCMTK layer keeps Nagle on otherwise (PEERS.md)
-  TCP_NODELAY=1 /usr/sbin/Orthanc --logdir="$ORTHANC_BASE/log" "$ORTHANC_BASE/orthanc.json" > "$ORTHANC_BASE/stdout.log" 2>&1 &
+  TCP_NODELAY=${ORTHANC_TCP_NODELAY:-1} /usr/sbin/Orthanc --logdir="$ORTHANC_BASE/log" "$ORTHANC_BASE/orthanc.json" > "$ORTHANC_BASE/stdout.log" 2>&1 &
   echo $! > "$ORTHANC_BASE/orthanc.pid"
   for _ in $(seq 1 150); do
     curl -sf -m 2 "http://127.0.0.1:$ORTHANC_HTTP_PORT/system" > /dev/null 2>&1 && return 0
@@ -138,6 +158,8 @@ case "${1:-}/${2:-}" in
   mosaic/stop) mosaic_stop ;;
   mosaic/reset) mosaic_stop; mosaic_wipe; settle; mosaic_start; warm "$MOSAIC_DICOM_PORT" MOSAIC ;;
   mosaic/count) mosaic_count ;;
+  mosaic/unpack) mosaic_unpack "${3:-}" ;;
+  mosaic/ports) mosaic_ports ;;
   mosaic/warm) warm "$MOSAIC_DICOM_PORT" MOSAIC ;;
   orthanc/start) orthanc_start ;;
   orthanc/stop) orthanc_stop ;;
