@@ -7,7 +7,8 @@
 #   with two distributions compare them on the same corpora; alternate them and repeat.
 #   Prints RESULT lines: storescu with 500 small images (64x64, "tiny") and with 1000 CT images, each over one
 #   association; the mean time of 20 findscu and of 20 echoscu runs (their process start included);
-#   Orthanc sending a 100-CT study to Mosaic (REST /modalities/MOSAIC/store, synchronous).
+#   Orthanc sending a 100-CT study to Mosaic (REST /modalities/MOSAIC/store, synchronous); a default
+#   movescu moving that study from Mosaic to a storescp as shipped (Mosaic as the sender).
 #   With PEERS=1 (the default) the same two storescu runs go to DCMTK storescp and to Orthanc as
 #   receivers, also as shipped (about 2.5 minutes more: both wait out every delayed ACK).
 # Env: WORK (/tmp/mosaic-default-peers), PORT_BASE (22000), SHARED_BENCH (/work/shared/bench), PEERS (1)
@@ -41,6 +42,8 @@ export SCP_PORT=$((PORT_BASE + 113)) SCP_AET=STORESCP SCP_BASE=$WORK/storescp SC
 cleanup() { "$SRV" mosaic stop; "$SRV" orthanc stop; "$SHARED_BENCH/storescp-ctl.sh" stop > /dev/null; }
 trap cleanup EXIT
 "$SRV" mosaic unpack "$DIST_TGZ" || exit 2
+printf 'aeTitle = %s\nhost = 127.0.0.1\nport = %s\n' "$SCP_AET" "$SCP_PORT" \
+  > "$MOSAIC_HOME/etc/org.mosaicpacs.remote.ae-$SCP_AET.cfg"  # the C-MOVE destination
 "$SRV" mosaic start || exit 1
 "$SRV" orthanc stop; rm -rf "$WORK/orthanc/db"
 "$SRV" orthanc start || exit 1
@@ -83,4 +86,10 @@ echo "RESULT default-peers label=$LABEL receiver=mosaic what=echoscu mean_ms=$(m
 s=$(seconds curl -sf -X POST "http://127.0.0.1:$ORTHANC_HTTP_PORT/modalities/MOSAIC/store" \
   -d "{\"Resources\": [\"$study\"], \"Synchronous\": true}")
 echo "RESULT default-peers label=$LABEL receiver=mosaic what=orthanc-forwards-100-ct seconds=$(printf '%.3f' "$s") per_s=$(rate 100 "$s")"
+"$SHARED_BENCH/storescp-ctl.sh" wipe; "$SHARED_BENCH/storescp-ctl.sh" start write > /dev/null || exit 1
+uid=$(dcmdump +P StudyInstanceUID "$(head -1 "$WORK/forward.lst")" | sed 's/.*\[\(.*\)\].*/\1/')
+s=$(seconds movescu -S -aec MOSAIC -aem "$SCP_AET" -k QueryRetrieveLevel=STUDY -k "StudyInstanceUID=$uid" \
+  127.0.0.1 "$MOSAIC_DICOM_PORT")
+echo "RESULT default-peers label=$LABEL receiver=storescp what=mosaic-moves-100-ct seconds=$(printf '%.3f' "$s") per_s=$(rate 100 "$s") $("$SHARED_BENCH/storescp-ctl.sh" count)"
+"$SHARED_BENCH/storescp-ctl.sh" stop > /dev/null
 echo "# objects in Mosaic: $("$SRV" mosaic count | sed 's/received=//') (expected 2600: 1000 warm-up, 500, 1000 and 100)"
