@@ -57,12 +57,12 @@ study=$(curl -sf "http://127.0.0.1:$ORTHANC_HTTP_PORT/studies" | "$PY" -c 'impor
 unset TCP_NODELAY  # from here on, every peer as it ships
 seconds() {  # command...: its wall time in s; a failure is reported
   local s e; s=$(date +%s.%N); "$@" > "$WORK/last.log" 2>&1 || echo "failed: $* (see $WORK/last.log)" >&2
-  e=$(date +%s.%N); echo "$e - $s" | bc -l
+  e=$(date +%s.%N); awk -v s="$s" -v e="$e" 'BEGIN{printf "%.6f\n", e - s}'
 }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN{printf "%.1f", n / s}'; }
 mean_ms() {  # n command...
   local n=$1 total=0 i; shift
-  for ((i = 0; i < n; i++)); do total=$(echo "$total + $(seconds "$@")" | bc -l); done
+  for ((i = 0; i < n; i++)); do total=$(awk -v t="$total" -v s="$(seconds "$@")" 'BEGIN{printf "%.6f", t + s}'); done
   awk -v t="$total" -v n="$n" 'BEGIN{printf "%.1f", t * 1000 / n}'
 }
 tiny=$(list tiny); ct=$(list ct)
