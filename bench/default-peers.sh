@@ -65,7 +65,7 @@ mean_ms() {  # n command...
   for ((i = 0; i < n; i++)); do total=$(awk -v t="$total" -v s="$(seconds "$@")" 'BEGIN{printf "%.6f", t + s}'); done
   awk -v t="$total" -v n="$n" 'BEGIN{printf "%.1f", t * 1000 / n}'
 }
-tiny=$(list tiny); ct=$(list ct)
+list tiny > /dev/null; list ct > /dev/null
 stores() {  # receiver-name AE port
   local s l
   for l in tiny ct; do

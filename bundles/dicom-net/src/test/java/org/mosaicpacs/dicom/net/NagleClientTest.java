@@ -2,8 +2,6 @@ package org.mosaicpacs.dicom.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,12 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.mosaicpacs.dicom.DataSet;
-import org.mosaicpacs.dicom.Tag;
 import org.mosaicpacs.dicom.UID;
-import org.mosaicpacs.dicom.VR;
-import org.mosaicpacs.dicom.io.DicomWriter;
-import org.mosaicpacs.dicom.io.WriteOptions;
+import org.mosaicpacs.testing.TestData;
 import org.mosaicpacs.testing.TestFiles;
 import org.mosaicpacs.testing.Tools;
 import org.mosaicpacs.testing.Tshark;
@@ -42,7 +36,7 @@ class NagleClientTest {
     private static final int IMAGES = 200;
     private static final double STALL_SECONDS = 0.030;
 
-    /** @param size rows and columns of the images: 64 (8 KB of pixels, one PDU) or 512 (a CT image, 512 KB) */
+    /** @param size rows and columns of the images: 64 (8 KB of pixels) or 512 (a CT image, 512 KB) */
     @ParameterizedTest
     @ValueSource(ints = {64, 512})
     void storescuWithNagleOnIsNotHeldUpByDelayedAcks(int size) throws Exception {
@@ -50,7 +44,7 @@ class NagleClientTest {
         Path storescu = Tools.require("storescu");
         Path work = Path.of("target", "nagle-client-" + size).toAbsolutePath();
         TestFiles.deleteTree(work);
-        List<Path> images = images(Files.createDirectories(work.resolve("images")), IMAGES, size);
+        List<Path> images = images(size);
         TestStorage storage = new TestStorage(work.resolve("received"));
         try (DicomServer server = TestHandlers.start(TestHandlers.options().build(),
                 Map.of(UID.CTImageStorage, storage))) {
@@ -77,6 +71,21 @@ class NagleClientTest {
             // one is tolerated: a loaded CI machine may pause a process that long once
             assertThat(stalls).as("pauses of the client of 30 ms or more inside an exchange").hasSizeLessThanOrEqualTo(1);
         }
+    }
+
+    /**
+     * {@link #IMAGES} CT images of make-corpus.py: its tiny profile (64x64, every fourth study CT) or
+     * its ct profile (512x512).
+     */
+    private static List<Path> images(int size) {
+        Path corpus = size == 64
+                ? TestData.corpus("nagle-tiny", "--profile", "tiny", "--patients", "40", "--studies-per-patient", "2",
+                        "--instances-per-series", "10")
+                : TestData.corpus("nagle-ct", "--profile", "ct", "--patients", "2", "--studies-per-patient", "1",
+                        "--instances-per-series", "100");
+        List<Path> images = TestData.corpusFiles(corpus, size == 64 ? "TINY_CT" : "CT");
+        assertThat(images).as("CT images in " + corpus).hasSize(IMAGES);
+        return images;
     }
 
     /**
@@ -111,38 +120,5 @@ class NagleClientTest {
         }
         assertThat(clientSegments).as("client segments in the capture").isGreaterThanOrEqualTo(IMAGES);
         return stalls;
-    }
-
-    /** CT images of {@code size} x {@code size} pixels of 16 bits. */
-    private static List<Path> images(Path dir, int count, int size) throws IOException {
-        byte[] pixels = new byte[size * size * 2];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (byte) (i * 31 + (i >> 9));
-        }
-        List<Path> files = new ArrayList<>();
-        for (int i = 1; i <= count; i++) {
-            String uid = "1.2.826.0.1.3680043.10.543.7." + size + "." + i;
-            DataSet ds = new DataSet();
-            ds.setString(Tag.SOPClassUID, VR.UI, UID.CTImageStorage);
-            ds.setString(Tag.SOPInstanceUID, VR.UI, uid);
-            ds.setString(Tag.StudyInstanceUID, VR.UI, "1.2.826.0.1.3680043.10.543.7");
-            ds.setString(Tag.SeriesInstanceUID, VR.UI, "1.2.826.0.1.3680043.10.543.7.0");
-            ds.setString(Tag.Modality, VR.CS, "CT");
-            ds.setString(Tag.PatientName, VR.PN, "Nagle^Test");
-            ds.setInt(Tag.InstanceNumber, VR.IS, i);
-            ds.setInt(Tag.SamplesPerPixel, VR.US, 1);
-            ds.setString(Tag.PhotometricInterpretation, VR.CS, "MONOCHROME2");
-            ds.setInt(Tag.Rows, VR.US, size);
-            ds.setInt(Tag.Columns, VR.US, size);
-            ds.setInt(Tag.BitsAllocated, VR.US, 16);
-            ds.setInt(Tag.BitsStored, VR.US, 16);
-            ds.setInt(Tag.HighBit, VR.US, 15);
-            ds.setInt(Tag.PixelRepresentation, VR.US, 1);
-            ds.setBytes(Tag.PixelData, VR.OW, pixels);
-            Path file = dir.resolve("ct" + i + ".dcm");
-            DicomWriter.writeFile(file, ds, UID.ExplicitVRLittleEndian, WriteOptions.defaults());
-            files.add(file);
-        }
-        return files;
     }
 }
